@@ -1,0 +1,6 @@
+"""reportedly: claims, their sources and their hedges in news text."""
+
+from reportedly.document import Document, Relation, Span
+
+__version__ = "0.1.0"
+__all__ = ["Document", "Relation", "Span", "__version__"]

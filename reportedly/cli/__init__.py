@@ -1,0 +1,13 @@
+"""The ``reportedly`` command line: a thin Typer app; every command calls one pure function."""
+
+from __future__ import annotations
+
+from reportedly.cli.app import app
+from reportedly.cli import corpus as _corpus  # noqa: F401  (registers commands)
+from reportedly.cli import quotes as _quotes  # noqa: F401
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

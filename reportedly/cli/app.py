@@ -1,0 +1,42 @@
+"""The Typer application and options shared by every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+
+app = typer.Typer(
+    name="reportedly",
+    help="Claims, their sources and their hedges in news text: corpus, annotation and benchmark tools.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+schema_app = typer.Typer(help="The annotation schema and its generated views.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+console = Console()
+err_console = Console(stderr=True)
+
+SchemaOption = Annotated[
+    Path, typer.Option("--schema", help="The schema YAML file.", show_default=True)
+]
+DEFAULT_SCHEMA = DEFAULT_SCHEMA_PATH
+
+
+def fail(message: str, code: str) -> typer.Exit:
+    """Print a coded error to stderr and return the exit to raise."""
+    err_console.print(f"[bold red]error {code}[/]: {message}", highlight=False, markup=True)
+    return typer.Exit(1)
+
+
+def open_schema(path: Path) -> Schema:
+    try:
+        return load_schema(path)
+    except SchemaError as exc:
+        raise fail(str(exc), exc.code) from None

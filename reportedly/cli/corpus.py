@@ -1,0 +1,104 @@
+"""Commands on the corpus and the schema: validate, schema build, stats, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
+from reportedly.document import DocumentError, read_documents
+from reportedly.schema import PACKAGE_ROOT
+from reportedly.stats import corpus_stats, stats_markdown
+from reportedly.validate import Severity, has_errors, validate_paths
+from reportedly.views import build_schema_views
+
+DEFAULT_CORPUS = Path("corpus")
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Corpus folders, document folders, .json or .jsonl files.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Check documents, layers and splits; exit 1 when any error is found.
+
+    Example: reportedly validate corpus tests/fixtures/valid/minimal.json --format json
+    """
+    if output_format not in ("text", "json"):
+        raise fail(f"--format must be text or json, not {output_format!r}", "RPT-CLI-OPTION")
+    schema = open_schema(schema_path)
+    incidents = validate_paths(paths or [DEFAULT_CORPUS], schema)
+    errors = sum(1 for i in incidents if i.severity is Severity.ERROR)
+    warnings = len(incidents) - errors
+    if output_format == "json":
+        print(json.dumps({"errors": errors, "warnings": warnings,
+                          "incidents": [i.to_dict() for i in incidents]}, ensure_ascii=False, indent=2))
+    else:
+        for incident in incidents:
+            style = "red" if incident.severity is Severity.ERROR else "yellow"
+            console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+        console.print(f"{errors} error(s), {warnings} warning(s)", highlight=False)
+    if has_errors(incidents):
+        raise typer.Exit(1)
+
+
+@schema_app.command("build")
+def schema_build(
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a committed view is stale.")] = False,
+    root: Annotated[Path, typer.Option(help="Project root holding schema/ and LABELING.md.")] = PACKAGE_ROOT,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Generate schema/labelstudio.xml, schema/document.schema.json and the LABELING.md tables.
+
+    Example: reportedly schema build --check
+    """
+    schema = open_schema(schema_path)
+    outcomes = build_schema_views(schema, root, check=check)
+    stale = [o.path for o in outcomes if o.changed]
+    for outcome in outcomes:
+        state = ("stale" if check else "written") if outcome.changed else "up to date"
+        console.print(f"{outcome.path}: {state}", highlight=False)
+    if check and stale:
+        raise fail(
+            "stale generated file(s): " + ", ".join(map(str, stale)) + "; run `reportedly schema build`",
+            "RPT-GENERATED-STALE",
+        )
+
+
+@app.command()
+def stats(
+    path: Annotated[Path, typer.Argument(help="A corpus folder, a folder of documents or a .jsonl file.")] = DEFAULT_CORPUS,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Print corpus statistics: documents, words, spans per label, attribute values, relations.
+
+    Example: reportedly stats corpus
+    """
+    schema = open_schema(schema_path)
+    folder = path / "documents" if (path / "documents").is_dir() else path
+    try:
+        docs = read_documents(folder)
+    except (DocumentError, OSError) as exc:
+        raise fail(f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+    print(stats_markdown(corpus_stats(docs), schema.label_names, schema.relation_names), end="")
+
+
+@app.command()
+def demo(
+    corpus: Annotated[Path, typer.Option(help="The corpus folder.")] = DEFAULT_CORPUS,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """The main job on the bundled corpus: validate it, check the schema views, print statistics.
+
+    Example: reportedly demo
+    """
+    console.rule("1. validate the corpus")
+    validate(paths=[corpus], output_format="text", schema_path=schema_path)
+    console.rule("2. generated schema views are fresh")
+    schema_build(check=True, root=PACKAGE_ROOT, schema_path=schema_path)
+    console.rule("3. corpus statistics")
+    stats(path=corpus, schema_path=schema_path)

@@ -1,0 +1,285 @@
+"""Documents, spans and relations, and their JSON / JSONL files.
+
+Offsets everywhere are half-open ``[start, end)`` in Unicode code points of ``Document.text``
+(Python string indices), so ``span.text == document.text[span.start:span.end]``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class DocumentError(ValueError):
+    """A record that cannot be read as a document; ``where`` names the file and line or id."""
+
+    def __init__(self, message: str, *, where: str = "", code: str = "RPT-SCHEMA") -> None:
+        self.code = code
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+@dataclass(frozen=True)
+class Span:
+    id: str
+    label: str
+    start: int
+    end: int
+    text: str
+    attrs: Mapping[str, str] = field(default_factory=dict)
+
+    def overlaps(self, other: Span) -> bool:
+        """Half-open overlap: spans that merely touch do not overlap."""
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Relation:
+    label: str
+    head: str
+    tail: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: str
+    text: str
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    spans: tuple[Span, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    provenance: Mapping[str, Any] = field(default_factory=dict)
+
+    def span(self, span_id: str) -> Span:
+        for span in self.spans:
+            if span.id == span_id:
+                return span
+        raise KeyError(span_id)
+
+    def spans_by_id(self) -> dict[str, Span]:
+        return {span.id: span for span in self.spans}
+
+
+def make_span(text: str, span_id: str, label: str, start: int, end: int, **attrs: str) -> Span:
+    """A span whose ``text`` is cut from ``text`` (so it cannot disagree with the offsets)."""
+    return Span(span_id, label, start, end, text[start:end], dict(attrs))
+
+
+# --- dict <-> dataclass -------------------------------------------------------------------
+
+
+def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in record:
+        raise DocumentError(f"missing field {key!r}", where=where)
+    value = record[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise DocumentError(f"field {key!r} has the wrong type ({type(value).__name__})", where=where)
+    return value
+
+
+def span_from_dict(record: Any, where: str = "") -> Span:
+    if not isinstance(record, Mapping):
+        raise DocumentError("a span must be a JSON object", where=where)
+    attrs = record.get("attrs") or {}
+    if not isinstance(attrs, Mapping) or not all(isinstance(v, str) for v in attrs.values()):
+        raise DocumentError("span 'attrs' must map attribute names to strings", where=where)
+    return Span(
+        id=_require(record, "id", str, where),
+        label=_require(record, "label", str, where),
+        start=_require(record, "start", int, where),
+        end=_require(record, "end", int, where),
+        text=_require(record, "text", str, where),
+        attrs=dict(attrs),
+    )
+
+
+def relation_from_dict(record: Any, where: str = "") -> Relation:
+    if not isinstance(record, Mapping):
+        raise DocumentError("a relation must be a JSON object", where=where)
+    return Relation(
+        label=_require(record, "label", str, where),
+        head=_require(record, "head", str, where),
+        tail=_require(record, "tail", str, where),
+    )
+
+
+def document_from_dict(record: Any, where: str = "", *, text: str | None = None) -> Document:
+    """Build a Document; ``text`` fills in a record whose text was omitted (predictions)."""
+    if not isinstance(record, Mapping):
+        raise DocumentError("a document must be a JSON object", where=where)
+    doc_id = _require(record, "id", str, where)
+    where = f"{where} (document {doc_id})" if where else f"document {doc_id}"
+    if "text" in record or text is None:
+        doc_text = _require(record, "text", str, where)
+    else:
+        doc_text = text
+    spans = record.get("spans", [])
+    relations = record.get("relations", [])
+    if not isinstance(spans, list) or not isinstance(relations, list):
+        raise DocumentError("'spans' and 'relations' must be lists", where=where)
+    meta = record.get("meta", {})
+    provenance = record.get("provenance", {})
+    if not isinstance(meta, Mapping) or not isinstance(provenance, Mapping):
+        raise DocumentError("'meta' and 'provenance' must be objects", where=where)
+    return Document(
+        id=doc_id,
+        text=doc_text,
+        meta=dict(meta),
+        spans=tuple(span_from_dict(s, f"{where}, spans[{i}]") for i, s in enumerate(spans)),
+        relations=tuple(
+            relation_from_dict(r, f"{where}, relations[{i}]") for i, r in enumerate(relations)
+        ),
+        provenance=dict(provenance),
+    )
+
+
+def span_to_dict(span: Span) -> dict[str, Any]:
+    return {
+        "id": span.id,
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "attrs": dict(span.attrs),
+    }
+
+
+def document_to_dict(doc: Document, *, include_text: bool = True) -> dict[str, Any]:
+    record: dict[str, Any] = {"id": doc.id}
+    if include_text:
+        record["text"] = doc.text
+    record["meta"] = dict(doc.meta)
+    record["spans"] = [span_to_dict(s) for s in sorted_spans(doc.spans)]
+    record["relations"] = [
+        {"label": r.label, "head": r.head, "tail": r.tail} for r in doc.relations
+    ]
+    record["provenance"] = dict(doc.provenance)
+    return record
+
+
+def sorted_spans(spans: Iterable[Span]) -> list[Span]:
+    """Document order: by start, longer first, then label and id (stable, reviewable diffs)."""
+    return sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def atomic_write_text(path: Path, content: str) -> None:
+    """Write through a temporary file in the same folder, then rename: never a half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def dumps_document(doc: Document) -> str:
+    """The canonical pretty form of a document file (stable key order, one trailing newline)."""
+    return json.dumps(document_to_dict(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def read_document(path: Path) -> Document:
+    path = Path(path)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DocumentError(f"not UTF-8 ({exc.reason})", where=str(path), code="RPT-ENCODING") from exc
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            where=str(path),
+            code="RPT-JSON-SYNTAX",
+        ) from exc
+    return document_from_dict(record, str(path))
+
+
+def write_document(path: Path, doc: Document) -> bool:
+    """Write ``doc`` atomically; returns False (and leaves the file alone) when nothing changed."""
+    path = Path(path)
+    content = dumps_document(doc)
+    if path.exists() and path.read_text(encoding="utf-8") == content:
+        return False
+    atomic_write_text(path, content)
+    return True
+
+
+def iter_jsonl(
+    path: Path, *, texts: Mapping[str, str] | None = None
+) -> Iterator[tuple[int, Document]]:
+    """Yield ``(line_number, document)``; blank lines are skipped, bad lines raise with their number."""
+    path = Path(path)
+    with path.open(encoding="utf-8") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            where = f"{path}:{line_no}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DocumentError(
+                    f"invalid JSON at column {exc.colno}: {exc.msg}", where=where, code="RPT-JSON-SYNTAX"
+                ) from exc
+            fallback = None
+            if texts is not None and isinstance(record, Mapping):
+                fallback = texts.get(str(record.get("id")))
+            yield line_no, document_from_dict(record, where, text=fallback)
+
+
+def read_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> list[Document]:
+    return [doc for _, doc in iter_jsonl(path, texts=texts)]
+
+
+def write_jsonl(path: Path, docs: Iterable[Document], *, include_text: bool = True) -> None:
+    lines = [
+        json.dumps(document_to_dict(d, include_text=include_text), ensure_ascii=False) + "\n"
+        for d in docs
+    ]
+    atomic_write_text(Path(path), "".join(lines))
+
+
+def read_documents(path: Path) -> list[Document]:
+    """A ``.json`` file, a ``.jsonl`` file, or a folder of ``.json`` files (sorted by name)."""
+    path = Path(path)
+    if path.is_dir():
+        return [read_document(p) for p in sorted(path.glob("*.json"))]
+    if path.suffix == ".jsonl":
+        return read_jsonl(path)
+    return [read_document(path)]
+
+
+# --- offsets in other units -----------------------------------------------------------------
+
+
+def utf16_offset(text: str, codepoint_offset: int) -> int:
+    """The UTF-16 code-unit offset of a code-point offset (astral characters count twice)."""
+    prefix = text[:codepoint_offset]
+    return codepoint_offset + sum(1 for ch in prefix if ord(ch) > 0xFFFF)
+
+
+def codepoint_offset_from_utf16(text: str, utf16: int) -> int:
+    """Inverse of :func:`utf16_offset`; raises ValueError inside a surrogate pair."""
+    units = 0
+    for index, ch in enumerate(text):
+        if units == utf16:
+            return index
+        units += 2 if ord(ch) > 0xFFFF else 1
+        if units > utf16:
+            raise ValueError(f"UTF-16 offset {utf16} falls inside a surrogate pair")
+    if units == utf16:
+        return len(text)
+    raise ValueError(f"UTF-16 offset {utf16} is beyond the text ({units} code units)")
+
+
+def byte_offset(text: str, codepoint_offset: int) -> int:
+    """The UTF-8 byte offset of a code-point offset."""
+    return len(text[:codepoint_offset].encode("utf-8"))

@@ -1,0 +1,60 @@
+"""Generated files and generated sections of hand-written files, with a staleness check.
+
+Every generated view (schema files, LABELING.md tables, corpus statistics, leaderboard) goes
+through :func:`update`, so ``--check`` means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportedly.document import atomic_write_text
+
+
+class GeneratedSectionError(ValueError):
+    code = "RPT-GENERATED-MARKERS"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    changed: bool  # True: written (or, in check mode, stale)
+
+
+def begin_marker(name: str) -> str:
+    return f"<!-- BEGIN GENERATED: {name} -->"
+
+
+def end_marker(name: str) -> str:
+    return f"<!-- END GENERATED: {name} -->"
+
+
+def replace_section(document: str, name: str, body: str, *, where: str = "") -> str:
+    """Replace what lies between the named markers; the markers must each occur exactly once."""
+    begin, end = begin_marker(name), end_marker(name)
+    if document.count(begin) != 1 or document.count(end) != 1:
+        raise GeneratedSectionError(
+            f"{where or 'document'}: expected exactly one '{begin}' and one '{end}' line; "
+            "add them where the generated section belongs"
+        )
+    pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
+    return pattern.sub(lambda _: f"{begin}\n{body.rstrip()}\n{end}", document, count=1)
+
+
+def update(path: Path, content: str, *, check: bool) -> Outcome:
+    """Write ``content`` to ``path`` unless identical; in check mode only report staleness."""
+    path = Path(path)
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if current == content:
+        return Outcome(path, False)
+    if not check:
+        atomic_write_text(path, content)
+    return Outcome(path, True)
+
+
+def update_section(path: Path, name: str, body: str, *, check: bool) -> Outcome:
+    path = Path(path)
+    current = path.read_text(encoding="utf-8")
+    return update(path, replace_section(current, name, body, where=str(path)), check=check)

@@ -1,0 +1,542 @@
+"""Load and check ``schema/schema.yaml``, and generate every view of it.
+
+The YAML is the single source of truth: the Label Studio config, the JSON Schema of a document,
+the ``datasets.Features`` and the tables of LABELING.md are all generated here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+import yaml
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCHEMA_PATH = PACKAGE_ROOT / "schema" / "schema.yaml"
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+LABEL_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
+COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
+PROVENANCE_LAYERS = ("gold", "annotation", "candidate", "prediction")
+
+
+class SchemaError(ValueError):
+    """schema.yaml is not well formed; the message names the key path and the fix."""
+
+    def __init__(self, path: Path, key: str, message: str) -> None:
+        self.code = "RPT-SCHEMA-FILE"
+        super().__init__(f"{path}: {key}: {message}")
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    span: str = ""
+    head: str = ""
+    tail: str = ""
+
+
+@dataclass(frozen=True)
+class LabelDef:
+    name: str
+    description: str
+    color: str
+    hotkey: str
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class ValueDef:
+    name: str
+    description: str
+    hotkey: str
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class AttributeDef:
+    name: str
+    label: str
+    required: bool
+    description: str
+    values: tuple[ValueDef, ...]
+
+    @property
+    def value_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.values)
+
+
+@dataclass(frozen=True)
+class RelationDef:
+    name: str
+    head: str
+    tail: str
+    description: str
+    color: str
+    examples: tuple[Example, ...]
+
+
+@dataclass(frozen=True)
+class MetaFieldDef:
+    name: str
+    description: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schema:
+    version: str
+    name: str
+    labels: tuple[LabelDef, ...]
+    attributes: tuple[AttributeDef, ...]
+    relations: tuple[RelationDef, ...]
+    meta: tuple[MetaFieldDef, ...]
+    path: Path
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+    @property
+    def relation_names(self) -> tuple[str, ...]:
+        return tuple(rel.name for rel in self.relations)
+
+    def attributes_of(self, label: str) -> tuple[AttributeDef, ...]:
+        return tuple(a for a in self.attributes if a.label == label)
+
+    def attribute(self, name: str) -> AttributeDef:
+        for attr in self.attributes:
+            if attr.name == name:
+                return attr
+        raise KeyError(name)
+
+    def relation(self, name: str) -> RelationDef:
+        for rel in self.relations:
+            if rel.name == name:
+                return rel
+        raise KeyError(name)
+
+    def meta_field(self, name: str) -> MetaFieldDef | None:
+        return next((m for m in self.meta if m.name == name), None)
+
+
+# --- loading and checking --------------------------------------------------------------------
+
+_TOP_KEYS = {"version", "name", "labels", "attributes", "relations", "meta"}
+_LABEL_KEYS = {"name", "description", "color", "hotkey", "examples"}
+_ATTR_KEYS = {"name", "label", "required", "description", "values"}
+_VALUE_KEYS = {"name", "description", "hotkey", "examples"}
+_RELATION_KEYS = {"name", "head", "tail", "description", "color", "examples"}
+_EXAMPLE_KEYS = {"text", "span", "head", "tail"}
+_META_KEYS = {"description", "values"}
+
+
+class _Checker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> SchemaError:
+        return SchemaError(self.path, key, message)
+
+    def mapping(self, value: Any, key: str, allowed: set[str], required: set[str]) -> Mapping[str, Any]:
+        if not isinstance(value, Mapping):
+            raise self.fail(key, "must be a mapping")
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise self.fail(key, f"unknown key(s) {unknown}; allowed: {sorted(allowed)}")
+        missing = sorted(required - set(value))
+        if missing:
+            raise self.fail(key, f"missing key(s) {missing}")
+        return value
+
+    def string(self, value: Any, key: str, pattern: re.Pattern[str] | None = None) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(key, "must be a non-empty string")
+        if pattern and not pattern.match(value):
+            raise self.fail(key, f"{value!r} does not match {pattern.pattern}")
+        return value
+
+    def items(self, value: Any, key: str) -> Sequence[Any]:
+        if not isinstance(value, list) or not value:
+            raise self.fail(key, "must be a non-empty list")
+        return value
+
+    def unique(self, names: Sequence[str], key: str) -> None:
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise self.fail(key, f"duplicate name {name!r}")
+            seen.add(name)
+
+    def examples(self, value: Any, key: str, relation: bool = False) -> tuple[Example, ...]:
+        result = []
+        for i, raw in enumerate(self.items(value, key)):
+            where = f"{key}[{i}]"
+            needed = {"text", "head", "tail"} if relation else {"text", "span"}
+            item = self.mapping(raw, where, _EXAMPLE_KEYS, needed)
+            example = Example(**{k: self.string(v, f"{where}.{k}") for k, v in item.items()})
+            for part in ("span", "head", "tail"):
+                fragment = getattr(example, part)
+                if fragment and fragment not in example.text:
+                    raise self.fail(f"{where}.{part}", f"{fragment!r} does not occur in the example text")
+            result.append(example)
+        return tuple(result)
+
+
+def load_schema(path: Path | None = None) -> Schema:
+    """Read and check a schema file; raises :class:`SchemaError` naming the offending key."""
+    path = Path(path) if path else DEFAULT_SCHEMA_PATH
+    return _load_schema_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
+
+
+@cache
+def _load_schema_cached(path: Path, _mtime: int) -> Schema:
+    check = _Checker(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise check.fail("(file)", "not found; pass --schema PATH or run from the project root") from None
+    except yaml.YAMLError as exc:
+        raise check.fail("(file)", f"invalid YAML: {exc}") from None
+    top = check.mapping(raw, "(top level)", _TOP_KEYS, _TOP_KEYS)
+    version = check.string(top["version"], "version", re.compile(r"^\d+\.\d+\.\d+$"))
+
+    labels = []
+    for i, item in enumerate(check.items(top["labels"], "labels")):
+        key = f"labels[{i}]"
+        raw_label = check.mapping(item, key, _LABEL_KEYS, _LABEL_KEYS)
+        labels.append(
+            LabelDef(
+                name=check.string(raw_label["name"], f"{key}.name", LABEL_PATTERN),
+                description=check.string(raw_label["description"], f"{key}.description"),
+                color=check.string(raw_label["color"], f"{key}.color", COLOR_PATTERN),
+                hotkey=check.string(str(raw_label["hotkey"]), f"{key}.hotkey"),
+                examples=check.examples(raw_label["examples"], f"{key}.examples"),
+            )
+        )
+    check.unique([label.name for label in labels], "labels")
+    label_names = {label.name for label in labels}
+
+    attributes = []
+    for i, item in enumerate(check.items(top["attributes"], "attributes")):
+        key = f"attributes[{i}]"
+        raw_attr = check.mapping(item, key, _ATTR_KEYS, _ATTR_KEYS)
+        label = check.string(raw_attr["label"], f"{key}.label")
+        if label not in label_names:
+            raise check.fail(f"{key}.label", f"unknown label {label!r}; known: {sorted(label_names)}")
+        values = []
+        for j, raw_value in enumerate(check.items(raw_attr["values"], f"{key}.values")):
+            vkey = f"{key}.values[{j}]"
+            value = check.mapping(raw_value, vkey, _VALUE_KEYS, _VALUE_KEYS)
+            values.append(
+                ValueDef(
+                    name=check.string(value["name"], f"{vkey}.name", NAME_PATTERN),
+                    description=check.string(value["description"], f"{vkey}.description"),
+                    hotkey=check.string(str(value["hotkey"]), f"{vkey}.hotkey"),
+                    examples=check.examples(value["examples"], f"{vkey}.examples"),
+                )
+            )
+        check.unique([v.name for v in values], f"{key}.values")
+        if not isinstance(raw_attr["required"], bool):
+            raise check.fail(f"{key}.required", "must be true or false")
+        attributes.append(
+            AttributeDef(
+                name=check.string(raw_attr["name"], f"{key}.name", NAME_PATTERN),
+                label=label,
+                required=raw_attr["required"],
+                description=check.string(raw_attr["description"], f"{key}.description"),
+                values=tuple(values),
+            )
+        )
+    check.unique([a.name for a in attributes], "attributes")
+
+    relations = []
+    for i, item in enumerate(check.items(top["relations"], "relations")):
+        key = f"relations[{i}]"
+        raw_rel = check.mapping(item, key, _RELATION_KEYS, _RELATION_KEYS)
+        for end in ("head", "tail"):
+            if raw_rel[end] not in label_names:
+                raise check.fail(
+                    f"{key}.{end}", f"unknown label {raw_rel[end]!r}; known: {sorted(label_names)}"
+                )
+        relations.append(
+            RelationDef(
+                name=check.string(raw_rel["name"], f"{key}.name", NAME_PATTERN),
+                head=raw_rel["head"],
+                tail=raw_rel["tail"],
+                description=check.string(raw_rel["description"], f"{key}.description"),
+                color=check.string(raw_rel["color"], f"{key}.color", COLOR_PATTERN),
+                examples=check.examples(raw_rel["examples"], f"{key}.examples", relation=True),
+            )
+        )
+    check.unique([r.name for r in relations], "relations")
+
+    if not isinstance(top["meta"], Mapping):
+        raise check.fail("meta", "must be a mapping of field name to {description, values}")
+    meta = []
+    for name, raw_field in top["meta"].items():
+        field = check.mapping(raw_field, f"meta.{name}", _META_KEYS, _META_KEYS)
+        values = tuple(check.string(v, f"meta.{name}.values") for v in check.items(field["values"], f"meta.{name}.values"))
+        check.unique(values, f"meta.{name}.values")
+        meta.append(MetaFieldDef(check.string(name, "meta", NAME_PATTERN), field["description"], values))
+
+    hotkeys = [label.hotkey for label in labels] + [v.hotkey for a in attributes for v in a.values]
+    check.unique(hotkeys, "hotkeys (labels and attribute values share one keyboard)")
+    check.unique([label.name for label in labels] + [a.name for a in attributes], "label and attribute names")
+    return Schema(
+        version=version,
+        name=check.string(top["name"], "name"),
+        labels=tuple(labels),
+        attributes=tuple(attributes),
+        relations=tuple(relations),
+        meta=tuple(meta),
+        path=path,
+    )
+
+
+# --- Label Studio ---------------------------------------------------------------------------
+
+TEXT_NAME = "text"
+LABELS_NAME = "label"
+
+
+def labelstudio_xml(schema: Schema) -> str:
+    """The Label Studio labeling config: spans on ``<Text>``, relations, per-region choices."""
+    lines = [
+        f"<!-- Generated from schema/schema.yaml (version {schema.version}) by `reportedly schema build`. Do not edit. -->",
+        "<View>",
+        '  <Relations>',
+    ]
+    for rel in schema.relations:
+        lines.append(f"    <Relation value={quoteattr(rel.name)} background={quoteattr(rel.color)}/>")
+    lines.append("  </Relations>")
+    lines.append(f'  <Labels name="{LABELS_NAME}" toName="{TEXT_NAME}" showInline="true">')
+    for label in schema.labels:
+        lines.append(
+            f"    <Label value={quoteattr(label.name)} background={quoteattr(label.color)}"
+            f" hotkey={quoteattr(label.hotkey)} hint={quoteattr(label.description)}/>"
+        )
+    lines.append("  </Labels>")
+    lines.append(
+        f'  <Text name="{TEXT_NAME}" value="$text" granularity="symbol" '
+        'saveTextResult="yes" style="white-space: pre-wrap"/>'
+    )
+    for attr in schema.attributes:
+        required = ' required="true"' if attr.required else ""
+        lines.append(
+            f'  <View visibleWhen="region-selected" whenTagName="{LABELS_NAME}"'
+            f" whenLabelValue={quoteattr(attr.label)}>"
+        )
+        lines.append(f"    <Header value={quoteattr(f'{attr.label} {attr.name}')}/>")
+        lines.append(
+            f"    <Choices name={quoteattr(attr.name)} toName=\"{TEXT_NAME}\" perRegion=\"true\""
+            f' choice="single" showInline="true"{required}>'
+        )
+        for value in attr.values:
+            lines.append(
+                f"      <Choice value={quoteattr(value.name)} hotkey={quoteattr(value.hotkey)}"
+                f" hint={quoteattr(value.description)}/>"
+            )
+        lines.append("    </Choices>")
+        lines.append("  </View>")
+    lines.append("</View>")
+    return "\n".join(lines) + "\n"
+
+
+# --- JSON Schema ----------------------------------------------------------------------------
+
+
+def document_json_schema(schema: Schema) -> dict[str, Any]:
+    """JSON Schema (2020-12) of one document record: gold, annotation layer or prediction."""
+    span_variants = []
+    for label in schema.labels:
+        attrs = schema.attributes_of(label.name)
+        span_variants.append(
+            {
+                "if": {"properties": {"label": {"const": label.name}}},
+                "then": {
+                    "properties": {
+                        "attrs": {
+                            "type": "object",
+                            "properties": {a.name: {"enum": list(a.value_names)} for a in attrs},
+                            "additionalProperties": False,
+                        }
+                    }
+                },
+            }
+        )
+    relation_names = list(schema.relation_names)
+    meta_properties: dict[str, Any] = {
+        "title": {"type": "string"},
+        "lang": {"type": "string"},
+        "license": {"type": "string"},
+    }
+    for field in schema.meta:
+        meta_properties[field.name] = {"enum": list(field.values), "description": field.description}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"reportedly-document-{schema.version}",
+        "title": "reportedly document",
+        "description": (
+            f"Generated from schema/schema.yaml (version {schema.version}); do not edit. "
+            "Offsets are half-open [start, end) in Unicode code points of `text`."
+        ),
+        "type": "object",
+        "required": ["id", "text", "spans", "relations"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "text": {"type": "string"},
+            "meta": {"type": "object", "properties": meta_properties},
+            "spans": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "label", "start", "end", "text"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "string", "minLength": 1},
+                        "label": {"enum": list(schema.label_names)},
+                        "start": {"type": "integer", "minimum": 0},
+                        "end": {"type": "integer", "minimum": 1},
+                        "text": {"type": "string", "minLength": 1},
+                        "attrs": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                    "allOf": span_variants,
+                },
+            },
+            "relations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["label", "head", "tail"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "label": {"enum": relation_names},
+                        "head": {"type": "string"},
+                        "tail": {"type": "string"},
+                    },
+                },
+            },
+            "provenance": {
+                "type": "object",
+                "properties": {
+                    "layer": {"enum": list(PROVENANCE_LAYERS)},
+                    "annotators": {"type": "array", "items": {"type": "string"}},
+                    "method": {"type": "string"},
+                    "schema_version": {"type": "string"},
+                    "system": {"type": "string"},
+                    "version": {"type": "string"},
+                },
+            },
+        },
+    }
+
+
+# --- datasets.Features ----------------------------------------------------------------------
+
+
+def features(schema: Schema) -> Any:
+    """The ``datasets.Features`` of one document (attributes as closed class labels)."""
+    import datasets  # local: only publishing needs it, and it is slow to import
+
+    attr_features = {
+        attr.name: datasets.ClassLabel(names=list(attr.value_names)) for attr in schema.attributes
+    }
+    return datasets.Features(
+        {
+            "id": datasets.Value("string"),
+            "text": datasets.Value("string"),
+            "meta": {
+                "title": datasets.Value("string"),
+                **{field.name: datasets.ClassLabel(names=list(field.values)) for field in schema.meta},
+                "lang": datasets.Value("string"),
+                "license": datasets.Value("string"),
+            },
+            "spans": datasets.List(
+                {
+                    "id": datasets.Value("string"),
+                    "label": datasets.ClassLabel(names=list(schema.label_names)),
+                    "start": datasets.Value("int32"),
+                    "end": datasets.Value("int32"),
+                    "text": datasets.Value("string"),
+                    "attrs": attr_features,
+                }
+            ),
+            "relations": datasets.List(
+                {
+                    "label": datasets.ClassLabel(names=list(schema.relation_names)),
+                    "head": datasets.Value("string"),
+                    "tail": datasets.Value("string"),
+                }
+            ),
+        }
+    )
+
+
+# --- LABELING.md tables ---------------------------------------------------------------------
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _example_cell(examples: Sequence[Example]) -> str:
+    shown = []
+    for ex in examples:
+        if ex.span:
+            shown.append(_cell(ex.text.replace(ex.span, f"**{ex.span}**", 1)))
+        else:
+            shown.append(_cell(f"{ex.text} ({ex.head} → {ex.tail})"))
+    return "<br>".join(shown)
+
+
+def labeling_tables(schema: Schema) -> str:
+    """Markdown tables of labels, attributes and relations for LABELING.md."""
+    out = [
+        f"Schema version {schema.version}. Generated from `schema/schema.yaml` by "
+        "`reportedly schema build`; edit the YAML, not these tables.",
+        "",
+        "### Labels",
+        "",
+        "| label | hotkey | description | examples (span in bold) |",
+        "|---|---|---|---|",
+    ]
+    for label in schema.labels:
+        out.append(
+            f"| `{label.name}` | `{label.hotkey}` | {_cell(label.description)} | {_example_cell(label.examples)} |"
+        )
+    out += ["", "### Attributes", ""]
+    for attr in schema.attributes:
+        req = "required" if attr.required else "optional"
+        out += [
+            f"**{attr.label}.{attr.name}** ({req}): {_cell(attr.description)}",
+            "",
+            "| value | hotkey | description | example (span in bold) |",
+            "|---|---|---|---|",
+        ]
+        for value in attr.values:
+            out.append(
+                f"| `{value.name}` | `{value.hotkey}` | {_cell(value.description)} | {_example_cell(value.examples)} |"
+            )
+        out.append("")
+    out += [
+        "### Relations",
+        "",
+        "| relation | head → tail | description | example (head → tail) |",
+        "|---|---|---|---|",
+    ]
+    for rel in schema.relations:
+        out.append(
+            f"| `{rel.name}` | {rel.head} → {rel.tail} | {_cell(rel.description)} | {_example_cell(rel.examples)} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def json_text(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
