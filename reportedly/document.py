@@ -54,6 +54,11 @@ class Document:
     relations: tuple[Relation, ...] = ()
     provenance: Mapping[str, Any] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # one canonical span order, so equal annotations compare equal whatever order they came in
+        object.__setattr__(self, "spans", tuple(sorted_spans(self.spans)))
+        object.__setattr__(self, "relations", tuple(self.relations))
+
     def span(self, span_id: str) -> Span:
         for span in self.spans:
             if span.id == span_id:
@@ -76,7 +81,7 @@ def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
     if key not in record:
         raise DocumentError(f"missing field {key!r}", where=where)
     value = record[key]
-    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
         raise DocumentError(f"field {key!r} has the wrong type ({type(value).__name__})", where=where)
     return value
 
@@ -113,10 +118,7 @@ def document_from_dict(record: Any, where: str = "", *, text: str | None = None)
         raise DocumentError("a document must be a JSON object", where=where)
     doc_id = _require(record, "id", str, where)
     where = f"{where} (document {doc_id})" if where else f"document {doc_id}"
-    if "text" in record or text is None:
-        doc_text = _require(record, "text", str, where)
-    else:
-        doc_text = text
+    doc_text = _require(record, "text", str, where) if "text" in record or text is None else text
     spans = record.get("spans", [])
     relations = record.get("relations", [])
     if not isinstance(spans, list) or not isinstance(relations, list):
@@ -130,9 +132,7 @@ def document_from_dict(record: Any, where: str = "", *, text: str | None = None)
         text=doc_text,
         meta=dict(meta),
         spans=tuple(span_from_dict(s, f"{where}, spans[{i}]") for i, s in enumerate(spans)),
-        relations=tuple(
-            relation_from_dict(r, f"{where}, relations[{i}]") for i, r in enumerate(relations)
-        ),
+        relations=tuple(relation_from_dict(r, f"{where}, relations[{i}]") for i, r in enumerate(relations)),
         provenance=dict(provenance),
     )
 
@@ -153,10 +153,8 @@ def document_to_dict(doc: Document, *, include_text: bool = True) -> dict[str, A
     if include_text:
         record["text"] = doc.text
     record["meta"] = dict(doc.meta)
-    record["spans"] = [span_to_dict(s) for s in sorted_spans(doc.spans)]
-    record["relations"] = [
-        {"label": r.label, "head": r.head, "tail": r.tail} for r in doc.relations
-    ]
+    record["spans"] = [span_to_dict(s) for s in doc.spans]
+    record["relations"] = [{"label": r.label, "head": r.head, "tail": r.tail} for r in doc.relations]
     record["provenance"] = dict(doc.provenance)
     return record
 
@@ -213,9 +211,7 @@ def write_document(path: Path, doc: Document) -> bool:
     return True
 
 
-def iter_jsonl(
-    path: Path, *, texts: Mapping[str, str] | None = None
-) -> Iterator[tuple[int, Document]]:
+def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterator[tuple[int, Document]]:
     """Yield ``(line_number, document)``; blank lines are skipped, bad lines raise with their number."""
     path = Path(path)
     with path.open(encoding="utf-8") as handle:
@@ -240,10 +236,7 @@ def read_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> list[Do
 
 
 def write_jsonl(path: Path, docs: Iterable[Document], *, include_text: bool = True) -> None:
-    lines = [
-        json.dumps(document_to_dict(d, include_text=include_text), ensure_ascii=False) + "\n"
-        for d in docs
-    ]
+    lines = [json.dumps(document_to_dict(d, include_text=include_text), ensure_ascii=False) + "\n" for d in docs]
     atomic_write_text(Path(path), "".join(lines))
 
 

@@ -261,9 +261,7 @@ def _load_schema_cached(path: Path, _mtime: int) -> Schema:
         raw_rel = check.mapping(item, key, _RELATION_KEYS, _RELATION_KEYS)
         for end in ("head", "tail"):
             if raw_rel[end] not in label_names:
-                raise check.fail(
-                    f"{key}.{end}", f"unknown label {raw_rel[end]!r}; known: {sorted(label_names)}"
-                )
+                raise check.fail(f"{key}.{end}", f"unknown label {raw_rel[end]!r}; known: {sorted(label_names)}")
         relations.append(
             RelationDef(
                 name=check.string(raw_rel["name"], f"{key}.name", NAME_PATTERN),
@@ -281,9 +279,11 @@ def _load_schema_cached(path: Path, _mtime: int) -> Schema:
     meta = []
     for name, raw_field in top["meta"].items():
         field = check.mapping(raw_field, f"meta.{name}", _META_KEYS, _META_KEYS)
-        values = tuple(check.string(v, f"meta.{name}.values") for v in check.items(field["values"], f"meta.{name}.values"))
-        check.unique(values, f"meta.{name}.values")
-        meta.append(MetaFieldDef(check.string(name, "meta", NAME_PATTERN), field["description"], values))
+        meta_values = tuple(
+            check.string(v, f"meta.{name}.values") for v in check.items(field["values"], f"meta.{name}.values")
+        )
+        check.unique(meta_values, f"meta.{name}.values")
+        meta.append(MetaFieldDef(check.string(name, "meta", NAME_PATTERN), field["description"], meta_values))
 
     hotkeys = [label.hotkey for label in labels] + [v.hotkey for a in attributes for v in a.values]
     check.unique(hotkeys, "hotkeys (labels and attribute values share one keyboard)")
@@ -308,9 +308,10 @@ LABELS_NAME = "label"
 def labelstudio_xml(schema: Schema) -> str:
     """The Label Studio labeling config: spans on ``<Text>``, relations, per-region choices."""
     lines = [
-        f"<!-- Generated from schema/schema.yaml (version {schema.version}) by `reportedly schema build`. Do not edit. -->",
+        f"<!-- Generated from schema/schema.yaml (version {schema.version}) by `reportedly schema build`."
+        " Do not edit. -->",
         "<View>",
-        '  <Relations>',
+        "  <Relations>",
     ]
     for rel in schema.relations:
         lines.append(f"    <Relation value={quoteattr(rel.name)} background={quoteattr(rel.color)}/>")
@@ -329,12 +330,11 @@ def labelstudio_xml(schema: Schema) -> str:
     for attr in schema.attributes:
         required = ' required="true"' if attr.required else ""
         lines.append(
-            f'  <View visibleWhen="region-selected" whenTagName="{LABELS_NAME}"'
-            f" whenLabelValue={quoteattr(attr.label)}>"
+            f'  <View visibleWhen="region-selected" whenTagName="{LABELS_NAME}" whenLabelValue={quoteattr(attr.label)}>'
         )
         lines.append(f"    <Header value={quoteattr(f'{attr.label} {attr.name}')}/>")
         lines.append(
-            f"    <Choices name={quoteattr(attr.name)} toName=\"{TEXT_NAME}\" perRegion=\"true\""
+            f'    <Choices name={quoteattr(attr.name)} toName="{TEXT_NAME}" perRegion="true"'
             f' choice="single" showInline="true"{required}>'
         )
         for value in attr.values:
@@ -445,9 +445,7 @@ def features(schema: Schema) -> Any:
     """The ``datasets.Features`` of one document (attributes as closed class labels)."""
     import datasets  # local: only publishing needs it, and it is slow to import
 
-    attr_features = {
-        attr.name: datasets.ClassLabel(names=list(attr.value_names)) for attr in schema.attributes
-    }
+    attr_features = {attr.name: datasets.ClassLabel(names=list(attr.value_names)) for attr in schema.attributes}
     return datasets.Features(
         {
             "id": datasets.Value("string"),

@@ -47,7 +47,10 @@ def corpus_stats(docs: Sequence[Document]) -> CorpusStats:
 
 def stats_markdown(stats: CorpusStats, label_order: Sequence[str], relation_order: Sequence[str]) -> str:
     """Markdown tables of the statistics (labels and relations in schema order)."""
-    per_doc = (lambda n: f"{n / stats.documents:.1f}") if stats.documents else (lambda n: "0")
+
+    def per_doc(count: int) -> str:
+        return f"{count / stats.documents:.1f}" if stats.documents else "0"
+
     lines = [
         f"{stats.documents} documents, {stats.words:,} words, {stats.total_spans:,} spans, "
         f"{sum(stats.relations.values()):,} relations.",

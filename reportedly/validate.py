@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from reportedly.document import Document, DocumentError, document_from_dict
 from reportedly.schema import Schema, document_json_schema
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -64,9 +64,7 @@ CODES: dict[str, Code] = {
     "RPT-SPAN-WHITESPACE": Code(
         Severity.WARNING, "span starts or ends with whitespace", "trim the span to its first and last visible character"
     ),
-    "RPT-SPAN-DUPLICATE": Code(
-        Severity.WARNING, "two spans with the same label and offsets", "delete one of them"
-    ),
+    "RPT-SPAN-DUPLICATE": Code(Severity.WARNING, "two spans with the same label and offsets", "delete one of them"),
     "RPT-SPAN-CROSSING": Code(
         Severity.ERROR, "two spans of one label cross", "spans of one label may nest but never cross; fix one boundary"
     ),
@@ -76,7 +74,9 @@ CODES: dict[str, Code] = {
         Severity.ERROR, "relation points to a span id that does not exist", "point head and tail at existing span ids"
     ),
     "RPT-REL-ARG-TYPE": Code(
-        Severity.ERROR, "relation argument has the wrong label", "check the relation's head and tail labels in the schema"
+        Severity.ERROR,
+        "relation argument has the wrong label",
+        "check the relation's head and tail labels in the schema",
     ),
     "RPT-REL-SELF": Code(Severity.ERROR, "relation from a span to itself", "remove the relation"),
     "RPT-REL-DUPLICATE": Code(Severity.WARNING, "the same relation twice", "delete the repeated relation"),
@@ -170,8 +170,9 @@ class _Place:
                 elif section == "relations" and stripped.startswith("{"):
                     self.relation_lines.append(number)
 
-    def at(self, code: str, message: str, doc_id: str | None, span_id: str | None = None,
-           relation_index: int | None = None) -> Incident:
+    def at(
+        self, code: str, message: str, doc_id: str | None, span_id: str | None = None, relation_index: int | None = None
+    ) -> Incident:
         line = self.line
         if line is None and span_id is not None:
             line = self.span_lines.get(span_id)
@@ -223,8 +224,13 @@ def validate_record(
         span_id = _span_id_at(record, path) if isinstance(record, Mapping) else None
         relation_index = path[1] if path[:1] == ["relations"] and len(path) > 1 else None
         incidents.append(
-            place.at(_schema_code(error), f"{where}: {error.message}", doc_id, span_id,
-                     relation_index if isinstance(relation_index, int) else None)
+            place.at(
+                _schema_code(error),
+                f"{where}: {error.message}",
+                doc_id,
+                span_id,
+                relation_index if isinstance(relation_index, int) else None,
+            )
         )
     try:
         doc = document_from_dict(record)
@@ -249,27 +255,31 @@ def check_document(doc: Document, schema: Schema, place: _Place | None = None) -
             out.append(place.at("RPT-ID-DUPLICATE", f"span id {span_id!r} is used {count} times", doc.id, span_id))
     for span in doc.spans:
         if not 0 <= span.start < span.end <= len(text):
-            out.append(place.at(
-                "RPT-OFFSET-RANGE",
-                f"[{span.start}, {span.end}) is not a non-empty range inside the text (length {len(text)})",
-                doc.id, span.id,
-            ))
+            out.append(
+                place.at(
+                    "RPT-OFFSET-RANGE",
+                    f"[{span.start}, {span.end}) is not a non-empty range inside the text (length {len(text)})",
+                    doc.id,
+                    span.id,
+                )
+            )
             continue
-        actual = text[span.start:span.end]
+        actual = text[span.start : span.end]
         if actual != span.text:
-            out.append(place.at(
-                "RPT-OFFSET-MISMATCH",
-                f"text[{span.start}:{span.end}] is {actual!r} but the span says {span.text!r}",
-                doc.id, span.id,
-            ))
+            out.append(
+                place.at(
+                    "RPT-OFFSET-MISMATCH",
+                    f"text[{span.start}:{span.end}] is {actual!r} but the span says {span.text!r}",
+                    doc.id,
+                    span.id,
+                )
+            )
         elif actual != actual.strip():
             out.append(place.at("RPT-SPAN-WHITESPACE", f"{actual!r}", doc.id, span.id))
         if span.label in labels:
             for attr in schema.attributes_of(span.label):
                 if attr.required and attr.name not in span.attrs:
-                    out.append(place.at(
-                        "RPT-ATTR-MISSING", f"{span.label} span has no {attr.name!r}", doc.id, span.id
-                    ))
+                    out.append(place.at("RPT-ATTR-MISSING", f"{span.label} span has no {attr.name!r}", doc.id, span.id))
     out += _check_overlaps(doc, place)
     out += _check_relations(doc, schema, place)
     return out
@@ -287,20 +297,27 @@ def _check_overlaps(doc: Document, place: _Place) -> list[Incident]:
         open_spans: list[Any] = []
         for span in spans:
             if (span.start, span.end) in seen:
-                out.append(place.at(
-                    "RPT-SPAN-DUPLICATE", f"another {label} span has offsets [{span.start}, {span.end})",
-                    doc.id, span.id,
-                ))
+                out.append(
+                    place.at(
+                        "RPT-SPAN-DUPLICATE",
+                        f"another {label} span has offsets [{span.start}, {span.end})",
+                        doc.id,
+                        span.id,
+                    )
+                )
                 continue
             seen.add((span.start, span.end))
             open_spans = [o for o in open_spans if o.end > span.start]
             for other in open_spans:
                 if other.start < span.start < other.end < span.end:
-                    out.append(place.at(
-                        "RPT-SPAN-CROSSING",
-                        f"{label} [{span.start}, {span.end}) crosses {other.id} [{other.start}, {other.end})",
-                        doc.id, span.id,
-                    ))
+                    out.append(
+                        place.at(
+                            "RPT-SPAN-CROSSING",
+                            f"{label} [{span.start}, {span.end}) crosses {other.id} [{other.start}, {other.end})",
+                            doc.id,
+                            span.id,
+                        )
+                    )
             open_spans.append(span)
     return out
 
@@ -308,34 +325,47 @@ def _check_overlaps(doc: Document, place: _Place) -> list[Incident]:
 def _check_relations(doc: Document, schema: Schema, place: _Place) -> list[Incident]:
     out: list[Incident] = []
     spans = doc.spans_by_id()
+    ambiguous = {span_id for span_id, n in Counter(s.id for s in doc.spans).items() if n > 1}
     seen: set[tuple[str, str, str]] = set()
     for index, rel in enumerate(doc.relations):
         key = (rel.label, rel.head, rel.tail)
         if key in seen:
-            out.append(place.at("RPT-REL-DUPLICATE", f"{rel.label} {rel.head} -> {rel.tail}", doc.id,
-                                relation_index=index))
+            out.append(
+                place.at("RPT-REL-DUPLICATE", f"{rel.label} {rel.head} -> {rel.tail}", doc.id, relation_index=index)
+            )
         seen.add(key)
         if rel.head == rel.tail:
-            out.append(place.at("RPT-REL-SELF", f"{rel.label} {rel.head} -> {rel.tail}", doc.id,
-                                relation_index=index))
+            out.append(place.at("RPT-REL-SELF", f"{rel.label} {rel.head} -> {rel.tail}", doc.id, relation_index=index))
         missing = [arg for arg in (rel.head, rel.tail) if arg not in spans]
         for arg in missing:
-            out.append(place.at("RPT-REL-MISSING-ARG", f"{rel.label} names span {arg!r}, which does not exist",
-                                doc.id, relation_index=index))
-        if missing or rel.label not in schema.relation_names:
-            continue
+            out.append(
+                place.at(
+                    "RPT-REL-MISSING-ARG",
+                    f"{rel.label} names span {arg!r}, which does not exist",
+                    doc.id,
+                    relation_index=index,
+                )
+            )
+        if missing or ambiguous & {rel.head, rel.tail} or rel.label not in schema.relation_names:
+            continue  # a duplicated id is reported once, as RPT-ID-DUPLICATE
         definition = schema.relation(rel.label)
         for role, arg, wanted in (("head", rel.head, definition.head), ("tail", rel.tail, definition.tail)):
             if spans[arg].label != wanted:
-                out.append(place.at(
-                    "RPT-REL-ARG-TYPE",
-                    f"{rel.label} needs a {wanted} {role}, but {arg} is a {spans[arg].label}",
-                    doc.id, arg, relation_index=index,
-                ))
+                out.append(
+                    place.at(
+                        "RPT-REL-ARG-TYPE",
+                        f"{rel.label} needs a {wanted} {role}, but {arg} is a {spans[arg].label}",
+                        doc.id,
+                        arg,
+                        relation_index=index,
+                    )
+                )
     return out
 
 
-def _check_provenance(doc: Document, place: _Place, expected_layer: str | None, annotator: str | None) -> list[Incident]:
+def _check_provenance(
+    doc: Document, place: _Place, expected_layer: str | None, annotator: str | None
+) -> list[Incident]:
     if expected_layer is None:
         return []
     out = []
@@ -346,10 +376,13 @@ def _check_provenance(doc: Document, place: _Place, expected_layer: str | None, 
     if not isinstance(annotators, list) or not annotators:
         out.append(place.at("RPT-PROVENANCE", "provenance.annotators is missing or empty", doc.id))
     elif annotator is not None and annotators != [annotator]:
-        out.append(place.at(
-            "RPT-PROVENANCE", f"a layer under layers/{annotator}/ must say annotators [{annotator!r}], not {annotators}",
-            doc.id,
-        ))
+        out.append(
+            place.at(
+                "RPT-PROVENANCE",
+                f"a layer under layers/{annotator}/ must say annotators [{annotator!r}], not {annotators}",
+                doc.id,
+            )
+        )
     if not doc.provenance.get("method"):
         out.append(place.at("RPT-PROVENANCE", "provenance.method is missing (how was this layer produced?)", doc.id))
     return out
@@ -392,8 +425,14 @@ def validate_file(
 
 
 def _validate_json_text(
-    source: str, schema: Schema, result: FileResult, file: str, line: int | None, raw: str | None,
-    expected_layer: str | None, annotator: str | None,
+    source: str,
+    schema: Schema,
+    result: FileResult,
+    file: str,
+    line: int | None,
+    raw: str | None,
+    expected_layer: str | None,
+    annotator: str | None,
 ) -> None:
     try:
         record = json.loads(source)
@@ -416,39 +455,52 @@ def is_corpus(path: Path) -> bool:
     return (path / "documents").is_dir()
 
 
-def validate_corpus(root: Path, schema: Schema) -> list[Incident]:
+def validate_corpus(root: Path, schema: Schema) -> Report:
     """Documents, annotator layers and splits of a corpus folder, and how they fit together."""
     root = Path(root)
     incidents: list[Incident] = []
     gold: dict[str, Document] = {}
+    files = documents = 0
     for path in sorted((root / "documents").glob("*.json")):
+        files += 1
         result = validate_file(path, schema, expected_layer="gold")
         incidents += result.incidents
         for doc, _ in result.documents:
             if doc.id != path.stem:
-                incidents.append(Incident("RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}",
-                                          str(path), None, doc.id))
+                incidents.append(
+                    Incident("RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}", str(path), None, doc.id)
+                )
             if doc.id in gold:
-                incidents.append(Incident("RPT-DOC-DUPLICATE", f"{doc.id!r} also appears in another file",
-                                          str(path), None, doc.id))
+                incidents.append(
+                    Incident("RPT-DOC-DUPLICATE", f"{doc.id!r} also appears in another file", str(path), None, doc.id)
+                )
             gold[doc.id] = doc
+            documents += 1
     layers_root = root / "layers"
     for layer_dir in sorted(p for p in layers_root.glob("*") if p.is_dir()):
         for path in sorted(layer_dir.glob("*.json")):
+            files += 1
             result = validate_file(path, schema, expected_layer="annotation", annotator=layer_dir.name)
             incidents += result.incidents
             for doc, _ in result.documents:
                 if doc.id != path.stem:
-                    incidents.append(Incident("RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}",
-                                              str(path), None, doc.id))
+                    incidents.append(
+                        Incident(
+                            "RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}", str(path), None, doc.id
+                        )
+                    )
                 if doc.id not in gold:
-                    incidents.append(Incident("RPT-LAYER-ORPHAN", f"no corpus/documents/{doc.id}.json",
-                                              str(path), None, doc.id))
+                    incidents.append(
+                        Incident("RPT-LAYER-ORPHAN", f"no corpus/documents/{doc.id}.json", str(path), None, doc.id)
+                    )
                 elif gold[doc.id].text != doc.text:
-                    incidents.append(Incident("RPT-LAYER-TEXT", "the text differs from the gold document's text",
-                                              str(path), None, doc.id))
+                    incidents.append(
+                        Incident(
+                            "RPT-LAYER-TEXT", "the text differs from the gold document's text", str(path), None, doc.id
+                        )
+                    )
     incidents += validate_splits(root / "splits", set(gold))
-    return incidents
+    return Report(incidents, files, documents)
 
 
 def validate_splits(folder: Path, known: set[str]) -> list[Incident]:
@@ -463,14 +515,21 @@ def validate_splits(folder: Path, known: set[str]) -> list[Incident]:
             if not doc_id or doc_id.startswith("#"):
                 continue
             if doc_id in seen:
-                incidents.append(Incident("RPT-SPLIT-DUPLICATE", f"{doc_id!r} is listed again", str(path), line_no, doc_id))
+                incidents.append(
+                    Incident("RPT-SPLIT-DUPLICATE", f"{doc_id!r} is listed again", str(path), line_no, doc_id)
+                )
                 continue
             seen.add(doc_id)
             if doc_id not in known:
-                incidents.append(Incident("RPT-SPLIT-MISSING-DOC", f"{doc_id!r} has no document", str(path), line_no, doc_id))
+                incidents.append(
+                    Incident("RPT-SPLIT-MISSING-DOC", f"{doc_id!r} has no document", str(path), line_no, doc_id)
+                )
             if doc_id in assigned:
-                incidents.append(Incident("RPT-SPLIT-OVERLAP", f"{doc_id!r} is also in {assigned[doc_id]}",
-                                          str(path), line_no, doc_id))
+                incidents.append(
+                    Incident(
+                        "RPT-SPLIT-OVERLAP", f"{doc_id!r} is also in {assigned[doc_id]}", str(path), line_no, doc_id
+                    )
+                )
             else:
                 assigned[doc_id] = path.stem
     if any(Path(folder).glob("*.txt")):
@@ -479,18 +538,54 @@ def validate_splits(folder: Path, known: set[str]) -> list[Incident]:
     return incidents
 
 
-def validate_paths(paths: Sequence[Path], schema: Schema) -> list[Incident]:
+@dataclass(frozen=True)
+class Report:
+    incidents: list[Incident]
+    files: int
+    documents: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.incidents if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.incidents) - self.errors
+
+
+def _duplicate_ids(results: Iterable[tuple[Path, FileResult]]) -> list[Incident]:
+    seen: dict[str, str] = {}
+    out = []
+    for path, result in results:
+        for doc, line in result.documents:
+            where = f"{path}:{line}" if line is not None else str(path)
+            if doc.id in seen:
+                out.append(
+                    Incident("RPT-DOC-DUPLICATE", f"{doc.id!r} also appears at {seen[doc.id]}", str(path), line, doc.id)
+                )
+            else:
+                seen[doc.id] = where
+    return out
+
+
+def validate_paths(paths: Sequence[Path], schema: Schema) -> Report:
     """Validate corpus folders, folders of documents, and single ``.json``/``.jsonl`` files."""
     incidents: list[Incident] = []
+    files = documents = 0
     for path in map(Path, paths):
         if not path.exists():
             incidents.append(Incident("RPT-PATH-MISSING", "no such file or folder", str(path)))
         elif path.is_dir() and is_corpus(path):
-            incidents += validate_corpus(path, schema)
-        elif path.is_dir():
-            files = sorted([*path.rglob("*.json"), *path.rglob("*.jsonl")])
-            for file in files:
-                incidents += validate_file(file, schema).incidents
+            report = validate_corpus(path, schema)
+            incidents += report.incidents
+            files += report.files
+            documents += report.documents
         else:
-            incidents += validate_file(path, schema).incidents
-    return incidents
+            found = sorted([*path.rglob("*.json"), *path.rglob("*.jsonl")]) if path.is_dir() else [path]
+            results = [(file, validate_file(file, schema)) for file in found]
+            for _, result in results:
+                incidents += result.incidents
+                documents += len(result.documents)
+            incidents += _duplicate_ids(results)
+            files += len(found)
+    return Report(incidents, files, documents)

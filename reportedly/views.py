@@ -12,9 +12,9 @@ SCHEMA_TABLES_SECTION = "schema-tables"
 
 def validate_labelstudio_config(config: str) -> None:
     """Check the config with Label Studio's own ``LabelInterface`` (raises on an invalid config)."""
-    from label_studio_sdk.label_interface import LabelInterface
+    from label_studio_sdk.label_interface.interface import LabelInterface
 
-    LabelInterface(config).validate()
+    LabelInterface(config).validate()  # type: ignore[no-untyped-call]
 
 
 def build_schema_views(schema: Schema, root: Path, *, check: bool = False) -> list[Outcome]:

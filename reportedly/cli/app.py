@@ -20,12 +20,10 @@ app = typer.Typer(
 schema_app = typer.Typer(help="The annotation schema and its generated views.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
-SchemaOption = Annotated[
-    Path, typer.Option("--schema", help="The schema YAML file.", show_default=True)
-]
+SchemaOption = Annotated[Path, typer.Option("--schema", help="The schema YAML file.", show_default=True)]
 DEFAULT_SCHEMA = DEFAULT_SCHEMA_PATH
 
 

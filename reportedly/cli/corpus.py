@@ -12,7 +12,7 @@ from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail,
 from reportedly.document import DocumentError, read_documents
 from reportedly.schema import PACKAGE_ROOT
 from reportedly.stats import corpus_stats, stats_markdown
-from reportedly.validate import Severity, has_errors, validate_paths
+from reportedly.validate import Severity, validate_paths
 from reportedly.views import build_schema_views
 
 DEFAULT_CORPUS = Path("corpus")
@@ -20,8 +20,11 @@ DEFAULT_CORPUS = Path("corpus")
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Corpus folders, document folders, .json or .jsonl files.")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Corpus folders, document folders, .json or .jsonl files.")
+    ] = None,
     output_format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Check documents, layers and splits; exit 1 when any error is found.
@@ -31,18 +34,31 @@ def validate(
     if output_format not in ("text", "json"):
         raise fail(f"--format must be text or json, not {output_format!r}", "RPT-CLI-OPTION")
     schema = open_schema(schema_path)
-    incidents = validate_paths(paths or [DEFAULT_CORPUS], schema)
-    errors = sum(1 for i in incidents if i.severity is Severity.ERROR)
-    warnings = len(incidents) - errors
+    report = validate_paths(paths or [DEFAULT_CORPUS], schema)
     if output_format == "json":
-        print(json.dumps({"errors": errors, "warnings": warnings,
-                          "incidents": [i.to_dict() for i in incidents]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "files": report.files,
+                    "documents": report.documents,
+                    "errors": report.errors,
+                    "warnings": report.warnings,
+                    "incidents": [i.to_dict() for i in report.incidents],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
-        for incident in incidents:
+        for incident in report.incidents:
             style = "red" if incident.severity is Severity.ERROR else "yellow"
-            console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True)
-        console.print(f"{errors} error(s), {warnings} warning(s)", highlight=False)
-    if has_errors(incidents):
+            console.print(incident.render(), style=style, highlight=False, soft_wrap=True, markup=False)
+        console.print(
+            f"checked {report.documents} document(s) in {report.files} file(s): "
+            f"{report.errors} error(s), {report.warnings} warning(s)",
+            highlight=False,
+        )
+    if report.errors or (strict and report.warnings):
         raise typer.Exit(1)
 
 
@@ -71,7 +87,9 @@ def schema_build(
 
 @app.command()
 def stats(
-    path: Annotated[Path, typer.Argument(help="A corpus folder, a folder of documents or a .jsonl file.")] = DEFAULT_CORPUS,
+    path: Annotated[
+        Path, typer.Argument(help="A corpus folder, a folder of documents or a .jsonl file.")
+    ] = DEFAULT_CORPUS,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Print corpus statistics: documents, words, spans per label, attribute values, relations.
@@ -83,7 +101,9 @@ def stats(
     try:
         docs = read_documents(folder)
     except (DocumentError, OSError) as exc:
-        raise fail(f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail(
+            f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
+        ) from None
     print(stats_markdown(corpus_stats(docs), schema.label_names, schema.relation_names), end="")
 
 
