@@ -1,0 +1,287 @@
+"""Merge annotator layers into a gold candidate, list every disagreement, apply decisions.
+
+``merge`` keeps what all annotators agree on (same label and boundaries, same attribute value,
+same relation between the same items) and lists each disagreement with every annotator's
+version. A third pass decides each item (an annotator's version, none, or a new version) with a
+one-line reason; ``apply_decisions`` turns the candidate plus decisions into the gold document,
+whose provenance says exactly how it was produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportedly.agreement import match_partial, span_key
+from reportedly.align import Aligner
+from reportedly.document import Document, Relation, Span, sorted_spans
+from reportedly.schema import Schema
+
+NONE = "none"
+NEW = "new"
+
+
+class AdjudicationError(ValueError):
+    code = "RPT-ADJUDICATE"
+
+
+@dataclass
+class Cluster:
+    """One item as marked by each annotator (None where an annotator did not mark it)."""
+
+    id: str
+    versions: dict[str, Span | None]
+
+    def agreed(self) -> bool:
+        keys = {span_key(v) if v else None for v in self.versions.values()}
+        return len(keys) == 1 and None not in keys
+
+
+@dataclass
+class Candidate:
+    doc: Document  # text and meta of the source; spans/relations filled by apply_decisions
+    annotators: list[str]
+    clusters: dict[str, Cluster]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    agreed_relations: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def disagreements(self) -> dict[str, Any]:
+        return {"id": self.doc.id, "annotators": self.annotators, "items": self.items}
+
+
+def _span_record(span: Span | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"label": span.label, "start": span.start, "end": span.end, "text": span.text, "attrs": dict(span.attrs)}
+
+
+def _clusters(layers: Mapping[str, Document], schema: Schema) -> dict[str, Cluster]:
+    names = list(layers)
+    clusters: list[Cluster] = []
+    for label in schema.label_names:
+        for_label: list[Cluster] = []
+        for name in names:
+            spans = [s for s in layers[name].spans if s.label == label]
+            representatives = [next(v for v in c.versions.values() if v) for c in for_label]
+            pairs = match_partial(representatives, spans)
+            matched = {id(rep): span for rep, span in pairs}
+            for cluster, rep in zip(for_label, representatives, strict=True):
+                cluster.versions[name] = matched.get(id(rep))
+            taken = {id(span) for _, span in pairs}
+            for span in spans:
+                if id(span) not in taken:
+                    versions: dict[str, Span | None] = dict.fromkeys(names)
+                    versions[name] = span
+                    for_label.append(Cluster("", versions))
+        clusters += for_label
+    ordered = sorted(clusters, key=lambda c: min((v.start, -v.end) for v in c.versions.values() if v))
+    for number, cluster in enumerate(ordered, start=1):
+        cluster.id = f"K{number}"
+    return {c.id: c for c in ordered}
+
+
+def merge(layers: Mapping[str, Document], schema: Schema) -> Candidate:
+    """Align the layers of one document; agreed items kept, each disagreement listed."""
+    names = sorted(layers)
+    texts = {layers[n].text for n in names}
+    first = layers[names[0]]
+    if len(texts) != 1:
+        raise AdjudicationError(f"document {first.id}: the layers' texts differ; re-annotate on one text")
+    clusters = _clusters({n: layers[n] for n in names}, schema)
+    where: dict[tuple[str, str], str] = {}  # (annotator, span id) -> cluster id
+    for cluster in clusters.values():
+        for name, span in cluster.versions.items():
+            if span is not None:
+                where[(name, span.id)] = cluster.id
+    candidate = Candidate(Document(first.id, first.text, first.meta), names, clusters)
+    counter = 0
+
+    def add(item: dict[str, Any]) -> None:
+        nonlocal counter
+        counter += 1
+        candidate.items.append({"item": f"D{counter}", **item})
+
+    for cluster in clusters.values():
+        if not cluster.agreed():
+            add(
+                {
+                    "kind": "span",
+                    "cluster": cluster.id,
+                    "versions": {n: _span_record(v) for n, v in cluster.versions.items()},
+                }
+            )
+            continue
+        spans = [v for v in cluster.versions.values() if v]
+        for attr in schema.attributes_of(spans[0].label):
+            values = {n: (v.attrs.get(attr.name) if v else None) for n, v in cluster.versions.items()}
+            if len(set(values.values())) > 1:
+                add(
+                    {
+                        "kind": "attribute",
+                        "cluster": cluster.id,
+                        "attribute": attr.name,
+                        "text": spans[0].text,
+                        "versions": values,
+                    }
+                )
+    relation_sets: dict[str, set[tuple[str, str, str]]] = {}
+    for name in names:
+        relation_sets[name] = {
+            (r.label, where[(name, r.head)], where[(name, r.tail)])
+            for r in layers[name].relations
+            if (name, r.head) in where and (name, r.tail) in where
+        }
+    every = set().union(*relation_sets.values())
+    for rel in sorted(every, key=lambda r: (int(r[1][1:]), int(r[2][1:]), r[0])):
+        present = {n: rel in relation_sets[n] for n in names}
+        if all(present.values()) and clusters[rel[1]].agreed() and clusters[rel[2]].agreed():
+            candidate.agreed_relations.append(rel)
+        else:
+            add(
+                {"kind": "relation", "relation": {"label": rel[0], "head": rel[1], "tail": rel[2]}, "versions": present}
+            )
+    return candidate
+
+
+@dataclass(frozen=True)
+class Decision:
+    item: str
+    choose: str  # an annotator id, "none" or "new"
+    why: str
+    new: Mapping[str, Any] | None = None
+
+
+def parse_decisions(record: Mapping[str, Any], where: str) -> tuple[str, list[Decision]]:
+    adjudicator = record.get("adjudicator")
+    if not isinstance(adjudicator, str) or not adjudicator:
+        raise AdjudicationError(f"{where}: 'adjudicator' (an id) is required")
+    decisions = []
+    for index, raw in enumerate(record.get("decisions") or []):
+        if not isinstance(raw, Mapping) or not all(isinstance(raw.get(k), str) for k in ("item", "choose", "why")):
+            raise AdjudicationError(f"{where}: decisions[{index}] needs string 'item', 'choose' and 'why'")
+        if not raw["why"].strip():
+            raise AdjudicationError(f"{where}: decisions[{index}] ({raw['item']}) has an empty 'why'")
+        decisions.append(Decision(raw["item"], raw["choose"], raw["why"].strip(), raw.get("new")))
+    return adjudicator, decisions
+
+
+def apply_decisions(
+    candidate: Candidate,
+    decisions: Sequence[Decision],
+    *,
+    adjudicator: str,
+    method: str,
+    schema: Schema,
+) -> Document:
+    """The gold document: agreed items plus the decided versions of every disagreement."""
+    doc_id = candidate.doc.id
+    by_item = {d.item: d for d in decisions}
+    missing = [i["item"] for i in candidate.items if i["item"] not in by_item]
+    extra = sorted(set(by_item) - {i["item"] for i in candidate.items})
+    if missing or extra:
+        raise AdjudicationError(
+            f"document {doc_id}: undecided item(s) {missing or '-'}; unknown item(s) {extra or '-'}; "
+            "decide every item listed in the disagreements file, and only those"
+        )
+    chosen: dict[str, Span | None] = {}
+    for cid, cluster in candidate.clusters.items():
+        if cluster.agreed():
+            chosen[cid] = next(v for v in cluster.versions.values() if v)
+    aligner = Aligner(candidate.doc.text, "strict")
+    for item in candidate.items:
+        decision = by_item[item["item"]]
+        where = f"document {doc_id}, {item['item']}"
+        if item["kind"] == "span":
+            chosen[item["cluster"]] = _decide_span(candidate, item, decision, aligner, where)
+    for item in candidate.items:
+        decision = by_item[item["item"]]
+        if item["kind"] == "attribute":
+            span = chosen[item["cluster"]]
+            value = _decide_value(item, decision, f"document {doc_id}, {item['item']}")
+            if span is not None:
+                attrs = {k: v for k, v in span.attrs.items() if k != item["attribute"]}
+                if value is not None:
+                    attrs[item["attribute"]] = value
+                chosen[item["cluster"]] = Span(span.id, span.label, span.start, span.end, span.text, attrs)
+    relations = set(candidate.agreed_relations)
+    for item in candidate.items:
+        if item["kind"] == "relation":
+            decision = by_item[item["item"]]
+            keep = _decide_presence(item, decision, f"document {doc_id}, {item['item']}")
+            rel = item["relation"]
+            if keep:
+                relations.add((rel["label"], rel["head"], rel["tail"]))
+    kept = {cid: span for cid, span in chosen.items() if span is not None}
+    ids = _renumber(kept, schema)
+    spans = tuple(Span(ids[cid], s.label, s.start, s.end, s.text, dict(s.attrs)) for cid, s in kept.items())
+    rels = tuple(
+        Relation(label, ids[head], ids[tail])
+        for label, head, tail in sorted(relations, key=lambda r: (int(r[1][1:]), int(r[2][1:]), r[0]))
+        if head in ids and tail in ids
+    )
+    provenance = {
+        "layer": "gold",
+        "annotators": [*candidate.annotators, adjudicator],
+        "method": method,
+        "schema_version": schema.version,
+        "adjudicated_items": len(candidate.items),
+    }
+    return Document(doc_id, candidate.doc.text, candidate.doc.meta, spans, rels, provenance)
+
+
+def _decide_span(
+    candidate: Candidate, item: Mapping[str, Any], decision: Decision, aligner: Aligner, where: str
+) -> Span | None:
+    cluster = candidate.clusters[item["cluster"]]
+    if decision.choose == NONE:
+        return None
+    if decision.choose == NEW:
+        new = decision.new or {}
+        label, quote = new.get("label"), new.get("text")
+        if not isinstance(label, str) or not isinstance(quote, str):
+            raise AdjudicationError(f"{where}: a 'new' span needs 'label' and 'text' (quoted exactly)")
+        offsets, _, reason = aligner.locate(quote, context=new.get("context"))
+        if offsets is None:
+            raise AdjudicationError(f"{where}: cannot place new span {quote!r} ({reason}); add 'context'")
+        start, end = offsets
+        attrs = new.get("attrs") or {}
+        return Span(cluster.id, label, start, end, candidate.doc.text[start:end], dict(attrs))
+    if decision.choose not in cluster.versions:
+        raise AdjudicationError(f"{where}: choose one of {[*cluster.versions, NONE, NEW]}, not {decision.choose!r}")
+    span = cluster.versions[decision.choose]
+    return None if span is None else Span(cluster.id, span.label, span.start, span.end, span.text, dict(span.attrs))
+
+
+def _decide_value(item: Mapping[str, Any], decision: Decision, where: str) -> str | None:
+    versions: Mapping[str, str | None] = item["versions"]
+    if decision.choose == NEW:
+        value = (decision.new or {}).get("value")
+        if not isinstance(value, str):
+            raise AdjudicationError(f"{where}: a 'new' attribute decision needs 'new': {{'value': ...}}")
+        return value
+    if decision.choose not in versions:
+        raise AdjudicationError(f"{where}: choose one of {[*versions, NEW]}, not {decision.choose!r}")
+    return versions[decision.choose]
+
+
+def _decide_presence(item: Mapping[str, Any], decision: Decision, where: str) -> bool:
+    versions: Mapping[str, bool] = item["versions"]
+    if decision.choose == NONE:
+        return False
+    if decision.choose not in versions:
+        raise AdjudicationError(f"{where}: choose one of {[*versions, NONE]}, not {decision.choose!r}")
+    return versions[decision.choose]
+
+
+def _renumber(spans: Mapping[str, Span], schema: Schema) -> dict[str, str]:
+    """Readable gold ids in document order: C1, C2 … for CLAIM, S1 … for SOURCE, and so on."""
+    prefixes = {label: label[0] if label != "CUE" else "U" for label in schema.label_names}
+    counts: dict[str, int] = {}
+    ids = {}
+    by_span = {id(span): cid for cid, span in spans.items()}
+    for span in sorted_spans(spans.values()):
+        prefix = prefixes.get(span.label, span.label)
+        counts[prefix] = counts.get(prefix, 0) + 1
+        ids[by_span[id(span)]] = f"{prefix}{counts[prefix]}"
+    return ids
