@@ -10,12 +10,14 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
 from reportedly.document import DocumentError, read_documents
+from reportedly.generated import GeneratedSectionError, update_section
 from reportedly.schema import PACKAGE_ROOT
 from reportedly.stats import corpus_stats, stats_markdown
 from reportedly.validate import Severity, validate_paths
 from reportedly.views import build_schema_views
 
 DEFAULT_CORPUS = Path("corpus")
+STATISTICS_SECTION = "statistics"
 
 
 @app.command()
@@ -90,11 +92,15 @@ def stats(
     path: Annotated[
         Path, typer.Argument(help="A corpus folder, a folder of documents or a .jsonl file.")
     ] = DEFAULT_CORPUS,
+    readme: Annotated[
+        Path | None, typer.Option(help="Also write the tables into this file's statistics section.")
+    ] = None,
+    check: Annotated[bool, typer.Option("--check", help="With --readme: write nothing, exit 1 if stale.")] = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Print corpus statistics: documents, words, spans per label, attribute values, relations.
 
-    Example: reportedly stats corpus
+    Example: reportedly stats corpus --readme corpus/README.md
     """
     schema = open_schema(schema_path)
     folder = path / "documents" if (path / "documents").is_dir() else path
@@ -104,7 +110,18 @@ def stats(
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
-    print(stats_markdown(corpus_stats(docs), schema.label_names, schema.relation_names), end="")
+    table = stats_markdown(corpus_stats(docs), schema.label_names, schema.relation_names)
+    print(table, end="")
+    if readme is not None:
+        try:
+            outcome = update_section(readme, STATISTICS_SECTION, table, check=check)
+        except GeneratedSectionError as exc:
+            raise fail(str(exc), exc.code) from None
+        if check and outcome.changed:
+            raise fail(
+                f"{readme}: statistics are stale; run `reportedly stats {path} --readme {readme}`",
+                "RPT-GENERATED-STALE",
+            )
 
 
 @app.command()
@@ -121,4 +138,4 @@ def demo(
     console.rule("2. generated schema views are fresh")
     schema_build(check=True, root=PACKAGE_ROOT, schema_path=schema_path)
     console.rule("3. corpus statistics")
-    stats(path=corpus, schema_path=schema_path)
+    stats(path=corpus, readme=None, check=False, schema_path=schema_path)
