@@ -1,0 +1,47 @@
+"""Lexicons (data files under ``lexicons/``) and longest-first phrase matching over tokens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Match:
+    first: int  # token index, inclusive
+    last: int  # token index, inclusive
+    value: str  # the lexicon's type (or the phrase itself for untyped lexicons)
+
+
+def _lines(name: str) -> list[str]:
+    raw = resources.files("reportedly.baselines").joinpath("lexicons", name).read_text(encoding="utf-8")
+    return [line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def phrases(name: str) -> dict[tuple[str, ...], str]:
+    """``phrase tokens -> type``; untyped lexicons map each phrase to itself."""
+    table: dict[tuple[str, ...], str] = {}
+    for line in _lines(name):
+        kind, _, phrase = line.partition("\t") if "\t" in line else (line, "", line)
+        table[tuple(phrase.split())] = kind
+    return table
+
+
+def find(words: list[str], table: dict[tuple[str, ...], str], lo: int = 0, hi: int | None = None) -> list[Match]:
+    """Non-overlapping matches in ``words[lo:hi]``, longest phrase first at each position."""
+    hi = len(words) if hi is None else hi
+    longest = max((len(k) for k in table), default=0)
+    found: list[Match] = []
+    i = lo
+    while i < hi:
+        for size in range(min(longest, hi - i), 0, -1):
+            kind = table.get(tuple(words[i : i + size]))
+            if kind is not None:
+                found.append(Match(i, i + size - 1, kind))
+                i += size
+                break
+        else:
+            i += 1
+    return found
