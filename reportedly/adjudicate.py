@@ -56,6 +56,13 @@ def _span_record(span: Span | None) -> dict[str, Any] | None:
     return {"label": span.label, "start": span.start, "end": span.end, "text": span.text, "attrs": dict(span.attrs)}
 
 
+def _shown(cluster: Cluster) -> str:
+    """The cluster as an adjudicator reads it: label and each distinct text."""
+    texts = sorted({v.text for v in cluster.versions.values() if v})
+    label = next(v.label for v in cluster.versions.values() if v)
+    return f"{label} " + " | ".join(repr(t) for t in texts)
+
+
 def _clusters(layers: Mapping[str, Document], schema: Schema) -> dict[str, Cluster]:
     names = list(layers)
     clusters: list[Cluster] = []
@@ -138,9 +145,9 @@ def merge(layers: Mapping[str, Document], schema: Schema) -> Candidate:
         if all(present.values()) and clusters[rel[1]].agreed() and clusters[rel[2]].agreed():
             candidate.agreed_relations.append(rel)
         else:
-            add(
-                {"kind": "relation", "relation": {"label": rel[0], "head": rel[1], "tail": rel[2]}, "versions": present}
-            )
+            relation = {"label": rel[0], "head": rel[1], "tail": rel[2]}
+            shown = {"head_text": _shown(clusters[rel[1]]), "tail_text": _shown(clusters[rel[2]])}
+            add({"kind": "relation", "relation": relation, **shown, "versions": present})
     return candidate
 
 
