@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest schema release clean
+.PHONY: demo test lint typecheck pytest schema release check-generated clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,18 @@ pytest: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/reportedly schema build
 
+# Regenerate every generated file (schema views, statistics, agreement, published dataset).
 release: $(STAMP) schema
 	$(BIN)/reportedly validate corpus
+	$(BIN)/reportedly stats corpus --readme corpus/README.md
+	$(BIN)/reportedly agree --json corpus/agreement.json --readme corpus/README.md
+	$(BIN)/reportedly publish --corpus corpus --out dist/huggingface --overwrite --readme corpus/README.md
+
+# Fails when a committed generated file is stale or a generated file is untracked.
+check-generated: release
+	git diff --exit-code -- schema LABELING.md corpus eval
+	@test -z "$$(git ls-files --others --exclude-standard -- schema LABELING.md corpus eval)" || \
+		{ git ls-files --others --exclude-standard -- schema LABELING.md corpus eval; exit 1; }
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

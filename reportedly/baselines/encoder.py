@@ -90,7 +90,7 @@ class Tagger:
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
         self.labels = list(labels)
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
@@ -222,7 +222,7 @@ def train(
         order.shuffle(shuffled)
         for first in range(0, len(shuffled), batch_size):
             optimiser.zero_grad()
-            loss = 0.0
+            loss: Any = 0.0
             for batch, target in shuffled[first : first + batch_size]:
                 logits = tagger.logits(batch)[0]
                 gold = torch.tensor(target, device=tagger.device)

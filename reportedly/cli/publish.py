@@ -1,0 +1,71 @@
+"""``reportedly publish``: the corpus as a Hugging Face dataset folder, optionally pushed to the Hub."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.generated import GeneratedSectionError
+from reportedly.publish import PublishError, publish, push_to_hub
+
+
+@app.command("publish")
+def publish_command(
+    out: Annotated[Path, typer.Option(help="The folder to write (must be new or empty; see --overwrite).")],
+    corpus: Annotated[Path, typer.Option(help="The corpus folder.")] = Path("corpus"),
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace OUT when it holds an earlier publish output.")
+    ] = False,
+    agreement: Annotated[
+        Path | None, typer.Option(help="Agreement JSON for the card (default: CORPUS/agreement.json).")
+    ] = None,
+    leaderboard: Annotated[Path, typer.Option(help="Leaderboard for the card, when it exists.")] = Path(
+        "eval/LEADERBOARD.md"
+    ),
+    readme: Annotated[
+        Path | None, typer.Option(help="Also write the per-split table into this file's splits section.")
+    ] = None,
+    push_to_hub_repo: Annotated[
+        str | None,
+        typer.Option("--push-to-hub", help="Then upload OUT to this Hub dataset repo (token: HF_TOKEN or login)."),
+    ] = None,
+    private: Annotated[bool, typer.Option("--private", help="With --push-to-hub: create the repo private.")] = False,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Build the dataset folder: parquet per split for the default, flat and tokens configurations,
+    the dataset card (README.md), croissant.json and SHA256SUMS; the same corpus gives the same bytes.
+
+    Example: reportedly publish --out dist/huggingface --overwrite --readme corpus/README.md
+    """
+    schema = open_schema(schema_path)
+    url = f"https://huggingface.co/datasets/{push_to_hub_repo}" if push_to_hub_repo else None
+    try:
+        result = publish(
+            corpus,
+            out,
+            schema=schema,
+            overwrite=overwrite,
+            agreement=agreement,
+            leaderboard=leaderboard,
+            readme=readme,
+            url=url,
+        )
+    except PublishError as exc:
+        raise fail(str(exc), exc.code) from None
+    except GeneratedSectionError as exc:
+        raise fail(str(exc), exc.code) from None
+    for incident in result.warnings:
+        err_console.print(incident.render(), style="yellow", highlight=False, markup=False)
+    for config, splits in result.rows.items():
+        counts = ", ".join(f"{split} {rows}" for split, rows in splits.items())
+        console.print(f"{config}: {counts}", highlight=False)
+    console.print(f"corpus {result.version}: {len(result.files)} files -> {result.out}", highlight=False)
+    if push_to_hub_repo:
+        try:
+            where = push_to_hub(result.out, push_to_hub_repo, version=result.version, private=private)
+        except PublishError as exc:
+            raise fail(str(exc), exc.code) from None
+        console.print(f"pushed to {where}", highlight=False)

@@ -1,0 +1,154 @@
+"""Read a corpus folder for publishing, refusing every state a release must not have.
+
+A release is: a valid corpus (the validator's errors, plus documents in no split), the split files
+train/dev/test (others are published too, after them), the version in ``VERSION`` with its entry in
+the changelog of ``README.md``, constructed texts only, and one licence.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportedly.document import Document, read_document
+from reportedly.publish.dataset import unrepresentable
+from reportedly.publish.errors import Blocking, PublishError
+from reportedly.schema import Schema
+from reportedly.validate import Incident, Severity, validate_corpus
+
+SPLITS = ("train", "dev", "test")
+VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
+SPLIT_NAME = re.compile(r"^\w+$")
+BLOCKING_WARNINGS = {"RPT-SPLIT-UNASSIGNED"}  # a warning while annotating, an error for a release
+CONSTRUCTED = "constructed"
+
+
+@dataclass(frozen=True)
+class Release:
+    root: Path
+    version: str
+    splits: Mapping[str, tuple[Document, ...]]  # split name -> documents in split-file order
+    license: str
+    readme: str  # corpus README.md ("" when there is none)
+    agreement: Mapping[str, Any] | None
+    leaderboard: str | None
+    warnings: tuple[Incident, ...]
+
+    @property
+    def documents(self) -> list[Document]:
+        return [doc for docs in self.splits.values() for doc in docs]
+
+
+def split_ids(path: Path) -> list[str]:
+    """Document ids of a split file, in order (blank lines and ``#`` comments skipped)."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def split_files(root: Path) -> list[Path]:
+    folder = root / "splits"
+    missing = [f"{folder / name}.txt" for name in SPLITS if not (folder / f"{name}.txt").is_file()]
+    if missing:
+        raise PublishError("RPT-PUBLISH-SPLIT-FILE", f"missing split file(s): {', '.join(missing)}")
+    extra = sorted(p for p in folder.glob("*.txt") if p.stem not in SPLITS)
+    bad = [str(p) for p in extra if not SPLIT_NAME.match(p.stem)]
+    if bad:
+        raise PublishError(
+            "RPT-PUBLISH-SPLIT-FILE", f"split file name(s) {bad} are not valid split names (letters, digits, _)"
+        )
+    return [folder / f"{name}.txt" for name in SPLITS] + extra
+
+
+def read_version(root: Path) -> str:
+    path = root / "VERSION"
+    if not path.is_file():
+        raise PublishError("RPT-PUBLISH-VERSION", f"{path} does not exist")
+    version = path.read_text(encoding="utf-8").strip()
+    if not VERSION_PATTERN.match(version):
+        raise PublishError("RPT-PUBLISH-VERSION", f"{path} holds {version!r}, not MAJOR.MINOR.PATCH")
+    return version
+
+
+def markdown_section(text: str, heading: str) -> str | None:
+    """The body of the ``## heading`` section of a Markdown text, or None."""
+    match = re.search(rf"^## {re.escape(heading)}[ \t]*\n(.*?)(?=^## |\Z)", text, re.MULTILINE | re.DOTALL)
+    return match.group(1).strip() + "\n" if match else None
+
+
+def changelog_date(readme: str, version: str) -> str | None:
+    """The date of ``version``'s changelog entry (``- 0.1.0 (2026-11-27): ...``), if it gives one."""
+    changelog = markdown_section(readme, "Changelog") or ""
+    match = re.search(rf"^[-*] {re.escape(version)} \((\d{{4}}-\d{{2}}-\d{{2}})\)", changelog, re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def check_changelog(readme_path: Path, readme: str, version: str) -> None:
+    changelog = markdown_section(readme, "Changelog")
+    if changelog is None or not re.search(rf"^[-*] {re.escape(version)}\b", changelog, re.MULTILINE):
+        raise PublishError(
+            "RPT-PUBLISH-CHANGELOG", f"{readme_path} has no changelog entry for version {version} (from VERSION)"
+        )
+
+
+def read_release(
+    root: Path,
+    schema: Schema,
+    *,
+    agreement: Path | None = None,
+    leaderboard: Path | None = None,
+) -> Release:
+    """Everything a publish needs from ``root``, or a :class:`PublishError` naming what to fix.
+
+    ``agreement`` defaults to ``root/agreement.json``; both it and ``leaderboard`` are optional
+    (the card then says "not available").
+    """
+    root = Path(root)
+    if not (root / "documents").is_dir():
+        raise PublishError("RPT-PUBLISH-INVALID", f"{root} has no documents/ folder; pass the corpus folder")
+    version = read_version(root)
+    readme_path = root / "README.md"
+    readme = readme_path.read_text(encoding="utf-8") if readme_path.is_file() else ""
+    if readme:
+        check_changelog(readme_path, readme, version)
+    files = split_files(root)
+
+    report = validate_corpus(root, schema)
+    blocking = [i for i in report.incidents if i.severity is Severity.ERROR or i.code in BLOCKING_WARNINGS]
+    if blocking:
+        raise Blocking(tuple(blocking)).error()
+    warnings = tuple(i for i in report.incidents if i not in blocking)
+
+    splits: dict[str, tuple[Document, ...]] = {}
+    for path in files:
+        docs = tuple(read_document(root / "documents" / f"{doc_id}.json") for doc_id in split_ids(path))
+        if not docs:
+            raise PublishError("RPT-PUBLISH-EMPTY", f"{path} lists no document")
+        splits[path.stem] = docs
+    problems = []
+    for split, docs in splits.items():
+        for doc in docs:
+            where = f"{root / 'documents' / doc.id}.json (split {split})"
+            problems += [f"{where}: {p}" for p in unrepresentable(doc, schema)]
+            if doc.meta.get("origin") != CONSTRUCTED:
+                raise PublishError(
+                    "RPT-PUBLISH-ORIGIN", f"{where}: meta.origin is {doc.meta.get('origin')!r}, not {CONSTRUCTED!r}"
+                )
+    if problems:
+        raise PublishError("RPT-PUBLISH-UNREPRESENTABLE", "; ".join(problems))
+    licenses = sorted({str(doc.meta.get("license")) for docs in splits.values() for doc in docs})
+    if len(licenses) != 1 or licenses == ["None"]:
+        raise PublishError("RPT-PUBLISH-LICENSE", f"the published documents have licence(s) {licenses}")
+
+    agreement = root / "agreement.json" if agreement is None else agreement
+    agreement_data = None
+    if agreement.is_file():
+        try:
+            agreement_data = json.loads(agreement.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise PublishError("RPT-PUBLISH-INPUT", f"{agreement}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    leaderboard_text = leaderboard.read_text(encoding="utf-8") if leaderboard and leaderboard.is_file() else None
+    return Release(root, version, splits, licenses[0], readme, agreement_data, leaderboard_text, warnings)
