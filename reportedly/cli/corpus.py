@@ -12,6 +12,7 @@ from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail,
 from reportedly.document import DocumentError, read_documents
 from reportedly.generated import GeneratedSectionError, update_section
 from reportedly.schema import PACKAGE_ROOT
+from reportedly.splits import write_splits
 from reportedly.stats import corpus_stats, stats_markdown
 from reportedly.validate import Severity, validate_paths
 from reportedly.views import build_schema_views
@@ -122,6 +123,24 @@ def stats(
                 f"{readme}: statistics are stale; run `reportedly stats {path} --readme {readme}`",
                 "RPT-GENERATED-STALE",
             )
+
+
+@app.command()
+def splits(
+    corpus: Annotated[Path, typer.Argument(help="The corpus folder.")] = DEFAULT_CORPUS,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a split file is stale.")] = False,
+) -> None:
+    """Write corpus/splits/{train,dev,test}.txt for every gold document (stratified by genre, stable).
+
+    Example: reportedly splits corpus --check
+    """
+    ids = [p.stem for p in sorted((corpus / "documents").glob("*.json"))]
+    outcomes = write_splits(corpus / "splits", ids, check=check)
+    for outcome in outcomes:
+        state = ("stale" if check else "written") if outcome.changed else "up to date"
+        console.print(f"{outcome.path}: {state}", highlight=False)
+    if check and any(o.changed for o in outcomes):
+        raise fail("split files are stale; run `reportedly splits`", "RPT-GENERATED-STALE")
 
 
 @app.command()
