@@ -109,3 +109,18 @@ def test_utf16_conversion_round_trips(text: str, data: st.DataObject) -> None:
     offset = data.draw(st.integers(0, len(text)))
     assert codepoint_offset_from_utf16(text, utf16_offset(text, offset)) == offset
     assert utf16_offset(text, offset) == len(text[:offset].encode("utf-16-le")) // 2
+
+
+def test_written_files_get_the_usual_mode_and_keep_an_existing_one(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        path = tmp_path / "new.json"
+        write_document(path, _doc())
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o640)
+        write_document(path, _doc("t-2"))
+        assert path.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(mask)
