@@ -34,6 +34,8 @@ release: $(STAMP) schema
 	$(BIN)/reportedly validate corpus
 	$(BIN)/reportedly stats corpus --readme corpus/README.md
 	$(BIN)/reportedly agree --json corpus/agreement.json --readme corpus/README.md
+	$(BIN)/reportedly agree $$(sed 's/^/--doc /' corpus/pilot.txt) --json corpus/agreement-pilot.json \
+		--readme corpus/README.md --section agreement-pilot
 	$(BIN)/reportedly publish --corpus corpus --out dist/huggingface --overwrite --readme corpus/README.md
 
 # Fails when a committed generated file is stale or a generated file is untracked.

@@ -32,6 +32,8 @@ def agree(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the full figures as JSON.")] = None,
     readme: Annotated[Path | None, typer.Option(help="Write the tables into this file's agreement section.")] = None,
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if --json/--readme are stale.")] = False,
+    doc_ids: Annotated[list[str] | None, typer.Option("--doc", help="Only these documents.")] = None,
+    section: Annotated[str, typer.Option(help="The generated section of --readme to fill.")] = AGREEMENT_SECTION,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Inter-annotator agreement: span F1 (strict, partial), kappa and alpha per attribute, relation F1.
@@ -39,7 +41,11 @@ def agree(
     Example: reportedly agree --json corpus/agreement.json --readme corpus/README.md
     """
     schema = open_schema(schema_path)
-    report = agreement(read_layers_or_fail(layers, annotators), schema)
+    loaded = read_layers_or_fail(layers, annotators)
+    if doc_ids:
+        wanted = set(doc_ids)
+        loaded = {name: {d: doc for d, doc in docs.items() if d in wanted} for name, docs in loaded.items()}
+    report = agreement(loaded, schema)
     table = agreement_markdown(report, schema)
     print(table, end="")
     stale = []
@@ -48,7 +54,7 @@ def agree(
             text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
             stale += [o.path for o in [update(json_out, text, check=check)] if o.changed]
         if readme is not None:
-            stale += [o.path for o in [update_section(readme, AGREEMENT_SECTION, table, check=check)] if o.changed]
+            stale += [o.path for o in [update_section(readme, section, table, check=check)] if o.changed]
     except GeneratedSectionError as exc:
         raise fail(str(exc), exc.code) from None
     if check and stale:
