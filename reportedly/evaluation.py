@@ -1,0 +1,505 @@
+"""``reportedly.evaluate``: score an extraction system against the gold, with statistics.
+
+>>> from reportedly.document import Document, make_span
+>>> text = "Officials said the bridge may close."
+>>> gold = [Document("d1", text, spans=(make_span(text, "S1", "SOURCE", 0, 9, source_type="unnamed_group",
+...                                                  anonymity_reason="not_given"),))]
+>>> result = evaluate(gold, gold, resamples=0)
+>>> result.scores["spans_strict_micro_f"]
+1.0
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from reportedly.document import Document, Span
+from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
+from reportedly.scoring import stats
+from reportedly.scoring._types import FloatArray, IntArray
+from reportedly.scoring.arrays import SpanColumns, offsets, span_columns
+from reportedly.scoring.attributes import attribute_codes, attribute_columns, attribute_metrics
+from reportedly.scoring.incidents import EvaluationError, Incident
+from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
+from reportedly.scoring.metrics import Compiled, Group, compile_group
+from reportedly.scoring.profile import MEASURES, profile_columns, profile_metrics, profile_series
+from reportedly.scoring.relations import (
+    RelationColumns,
+    match_relations,
+    relation_columns,
+    relation_columns_counts,
+    relation_metrics,
+)
+from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, Interval, SliceResult, Versions
+from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
+from reportedly.scoring.spans import align_spans, span_columns_of, span_counts, span_metrics
+
+TRACKS = ("spans", "attributes", "relations", "profile", "slices")
+DEFAULT_RESAMPLES = 10_000
+
+Predicted = Sequence[Document] | PredictionSet | Path | str
+Gold = Sequence[Document] | GoldSet | Path | str
+
+
+@dataclass
+class _System:
+    """One system's aligned data and metric groups (whole set first, then slices)."""
+
+    name: str
+    groups: list[Group]
+    series: dict[str, FloatArray]
+
+
+def evaluate(
+    gold: Gold,
+    predicted: Predicted,
+    *,
+    schema: Schema | None = None,
+    tracks: Sequence[str] = TRACKS,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = 0,
+    confidence: float = 0.95,
+    vs: Predicted | None = None,
+    system: str | None = None,
+    split: str = "test",
+    corpus_version: str | None = None,
+    progress: bool = False,
+) -> EvalResult:
+    """Score ``predicted`` against ``gold`` on the chosen tracks; ``vs`` adds paired tests.
+
+    ``gold`` and ``predicted`` are documents, loaded sets, or paths (a corpus folder, a folder of
+    document files, or a JSONL file). Raises :class:`EvaluationError` listing every problem.
+    """
+    unknown = [t for t in tracks if t not in TRACKS]
+    if unknown:
+        message = f"unknown track(s) {unknown}; known: {list(TRACKS)}"
+        raise EvaluationError([Incident("RPT-EVAL-TRACK-UNKNOWN", message)])
+    if resamples < 0 or not 0.0 < confidence < 1.0:
+        raise EvaluationError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
+    schema = schema or load_schema()
+    gold_set = _gold_set(gold, split, corpus_version)
+    if not gold_set.documents:
+        message = f"{gold_set.source} holds no documents for split {split!r}"
+        raise EvaluationError([Incident("RPT-EVAL-NO-GOLD", message)])
+    gold_docs = list(gold_set.documents)
+    _check_unique_gold(gold_docs)
+    texts = {d.id: d.text for d in gold_docs}
+    shared = _Shared(gold_docs, schema, tuple(tracks))
+    first = _prediction_set(predicted, texts, system)
+    warnings: list[Incident] = []
+    main = _system(shared, first, warnings)
+    other = None
+    if vs is not None:
+        other_set = _prediction_set(vs, texts, None)
+        other = _system(shared, other_set, warnings)
+    return _finish(shared, gold_set, main, other, warnings, resamples=resamples, seed=seed,
+                   confidence=confidence, progress=progress)
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+def _gold_set(gold: Gold, split: str, corpus_version: str | None) -> GoldSet:
+    if isinstance(gold, GoldSet):
+        found = gold
+    elif isinstance(gold, str | Path):
+        found = load_gold(Path(gold), split=split)
+    else:
+        found = GoldSet(tuple(gold), "unversioned", "all", "<documents>")
+    if corpus_version is not None:
+        return GoldSet(found.documents, corpus_version, found.split, found.source)
+    return found
+
+
+def _check_unique_gold(docs: Sequence[Document]) -> None:
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.id in seen:
+            raise EvaluationError([Incident("RPT-EVAL-GOLD-INVALID", f"document id {doc.id!r} occurs twice",
+                                            doc_id=doc.id)])
+        seen.add(doc.id)
+
+
+def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | None) -> PredictionSet:
+    if isinstance(predicted, PredictionSet):
+        return predicted if system is None else PredictionSet(
+            predicted.documents, system, predicted.source, predicted.locations)
+    if isinstance(predicted, str | Path):
+        return load_predictions(Path(predicted), texts, system=system)
+    problems: list[Incident] = []
+    seen: set[str] = set()
+    for i, doc in enumerate(predicted):
+        if doc.id in seen or doc.id not in texts or doc.text != texts[doc.id]:
+            code, message = (
+                ("RPT-PRED-UNKNOWN-DOC", f"document id {doc.id!r} is not in the gold") if doc.id not in texts
+                else ("RPT-PRED-DUPLICATE-DOC", f"document {doc.id!r} predicted twice") if doc.id in seen
+                else ("RPT-PRED-TEXT-MISMATCH", "text differs from the gold text")
+            )
+            problems.append(Incident(code, message, f"<documents>[{i}]", doc_id=doc.id))
+        seen.add(doc.id)
+    if problems:
+        raise EvaluationError(problems)
+    names = sorted({name for d in predicted if isinstance(name := d.provenance.get("system"), str) and name})
+    return PredictionSet(tuple(predicted), system or (names[0] if names else "system"), "<documents>", None)
+
+
+# --- per system ------------------------------------------------------------------------------
+
+
+class _Shared:
+    """What both systems share: the gold, its columns, the schema and the slice definitions."""
+
+    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[str, ...]) -> None:
+        self.gold, self.schema, self.tracks = gold, schema, tracks
+        self.labels = schema.label_names
+        self.label_index = {name: i for i, name in enumerate(self.labels)}
+        self.relation_names = schema.relation_names
+        self.offsets = offsets([d.text for d in gold])
+        # the gold is assumed validated (`reportedly validate`); only what would make scoring
+        # undefined is checked again here: offsets, labels and relation arguments
+        self.gold_spans = span_columns(gold, self.offsets, self.label_index)
+        needs_relations = bool({"relations", "profile", "slices"} & set(tracks))
+        problems = _span_problems(gold, self.gold_spans, self.offsets, len(self.labels), (), None)
+        if needs_relations:
+            problems += _id_problems(gold, None)
+        self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
+        if self.gold_relations is not None:
+            problems += _relation_problems(self.gold_relations, gold, len(self.relation_names), None)
+        if problems:
+            raise EvaluationError([
+                Incident("RPT-EVAL-GOLD-INVALID", f"{p.code}: {p.message}", p.file, p.line, p.doc_id)
+                for p in problems
+            ])
+        self.starts = sentence_starts([d.text for d in gold]) if "slices" in tracks else []
+
+
+def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident]) -> _System:
+    by_id = {d.id: d for d in predictions.documents}
+    aligned: list[Document | None] = [by_id.get(d.id) for d in shared.gold]
+    missing = [d.id for d, p in zip(shared.gold, aligned, strict=True) if p is None]
+    if missing:
+        shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+        warnings.append(Incident(
+            "RPT-PRED-MISSING-DOC", f"{len(missing)} gold document(s) have no prediction from "
+            f"{predictions.system}: {shown}", predictions.source,
+        ))
+    n_docs, tracks, schema = len(shared.gold), shared.tracks, shared.schema
+    mismatches: list[tuple[int, Span]] = []
+    pred_spans = span_columns(aligned, shared.offsets, shared.label_index, mismatches=mismatches)
+    locate = _locator(predictions, shared.gold)
+    problems = _span_problems(aligned, pred_spans, shared.offsets, len(shared.labels), mismatches, locate)
+    pred_relations: RelationColumns | None = None
+    if shared.gold_relations is not None:
+        problems += _id_problems(aligned, locate)
+        pred_relations = relation_columns(aligned, pred_spans, shared.relation_names)
+        problems += _relation_problems(pred_relations, aligned, len(shared.relation_names), locate)
+    if problems:
+        raise EvaluationError(problems)
+    match = align_spans(shared.gold_spans, pred_spans)
+    codes = attribute_codes(match, schema) if {"attributes", "slices"} & set(tracks) else None
+    if codes is not None and codes.unknown:
+        raise EvaluationError([
+            Incident("RPT-PRED-ATTR-VALUE",
+                     f"span {pred_spans.spans[i].id}: {attr} = {value!r} is not a value of {attr}",
+                     *locate(int(pred_spans.doc[i])))
+            for i, attr, value in codes.unknown
+        ])
+    rel_pairs = None
+    if shared.gold_relations is not None and pred_relations is not None:
+        rel_pairs = match_relations(match, shared.gold_relations, pred_relations)
+
+    def tables(group: Group, gold_in: ItemMasks | None, pred_in: ItemMasks | None) -> None:
+        g_spans = gold_in.spans if gold_in is not None else None
+        p_spans = pred_in.spans if pred_in is not None else None
+        if "spans" in tracks:
+            counts = span_counts(match, n_docs=n_docs, n_labels=len(shared.labels), gold_in=g_spans, pred_in=p_spans)
+            group.add(span_columns_of(counts, shared.labels), span_metrics(shared.labels))
+        if "attributes" in tracks and codes is not None:
+            group.add(attribute_columns(match, codes, schema, n_docs=n_docs, gold_in=g_spans, pred_in=p_spans),
+                      attribute_metrics(schema))
+        gold_relations = shared.gold_relations
+        if (
+            "relations" in tracks and rel_pairs is not None and gold_relations is not None
+            and pred_relations is not None
+        ):
+            group.add(relation_columns_counts(
+                rel_pairs, gold_relations, pred_relations, shared.relation_names, n_docs=n_docs,
+                gold_in=gold_in.relations if gold_in is not None else None,
+                pred_in=pred_in.relations if pred_in is not None else None,
+            ), relation_metrics(shared.relation_names))
+
+    whole = Group("")
+    tables(whole, None, None)
+    series: dict[str, FloatArray] = {}
+    if "profile" in tracks:
+        series = profile_series(shared.gold, aligned)
+        whole.add(profile_columns(series, n_docs), profile_metrics())
+    groups = [whole]
+    if "slices" in tracks and shared.gold_relations is not None and pred_relations is not None:
+        for name, mask in genre_masks(shared.gold).items():
+            groups.append(Group(name, dict(whole.columns), list(whole.metrics), mask))
+        for value in QUOTES:
+            gold_quote = quote_masks(shared.gold_spans, shared.gold_relations, schema, value)
+            group = Group(f"quote={value}", documents=_documents_with(shared.gold_spans.doc[gold_quote.spans]))
+            tables(group, gold_quote, quote_masks(pred_spans, pred_relations, schema, value))
+            groups.append(group)
+        gold_places = place_masks(shared.gold_spans, shared.gold_relations, shared.relation_names, shared.starts)
+        pred_places = place_masks(pred_spans, pred_relations, shared.relation_names, shared.starts)
+        for place in PLACES:
+            group = Group(f"source={place}", documents=_documents_with(shared.gold_spans.doc[gold_places[place].spans]))
+            tables(group, gold_places[place], pred_places[place])
+            groups.append(group)
+    return _System(predictions.system, groups, series)
+
+
+Locate = Callable[[int], tuple[str | None, int | None, str]]
+
+
+def _documents_with(doc_index: IntArray) -> int:
+    return len(np.unique(doc_index))
+
+
+def _locator(predictions: PredictionSet, gold: Sequence[Document]) -> Locate:
+    def locate(doc_index: int) -> tuple[str | None, int | None, str]:
+        doc_id = gold[doc_index].id
+        if predictions.locations is None:  # documents passed in memory: name their position
+            index = next(i for i, d in enumerate(predictions.documents) if d.id == doc_id)
+            return f"<documents>[{index}]", None, doc_id
+        file, line = predictions.locations.get(doc_id, (predictions.source, None))
+        return file, line, doc_id
+
+    return locate
+
+
+def _span_problems(
+    docs: Sequence[Document | None],
+    spans: SpanColumns,
+    doc_offsets: IntArray,
+    n_labels: int,
+    mismatches: Sequence[tuple[int, Span]],
+    locate: Locate | None,
+) -> list[Incident]:
+    """Offsets outside the text, span text that is not text[start:end], unknown labels."""
+    problems: list[Incident] = []
+
+    def at(d: int) -> tuple[str | None, int | None, str | None]:
+        if locate is not None:
+            return locate(d)
+        doc = docs[d]
+        return None, None, doc.id if doc is not None else None
+
+    lengths = np.array([len(d.text) if d is not None else 0 for d in docs], np.int64)
+    local_start = spans.start - doc_offsets[spans.doc]
+    local_end = spans.end - doc_offsets[spans.doc]
+    bad_range = (local_start < 0) | (local_start >= local_end) | (local_end > lengths[spans.doc])
+    for i in np.flatnonzero(bad_range).tolist():
+        s, d = spans.spans[i], int(spans.doc[i])
+        problems.append(Incident("RPT-PRED-OFFSET-RANGE", f"span {s.id} [{s.start}, {s.end}) in a text of "
+                                 f"{lengths[d]} code points", *at(d)))
+    for i in np.flatnonzero(spans.label == n_labels).tolist():
+        s, d = spans.spans[i], int(spans.doc[i])
+        problems.append(Incident("RPT-PRED-LABEL-UNKNOWN", f"span {s.id} has label {s.label!r}", *at(d)))
+    for d, s in mismatches:
+        doc = docs[d]
+        if doc is not None and 0 <= s.start < s.end <= len(doc.text):
+            actual = doc.text[s.start : s.end]
+            problems.append(Incident("RPT-PRED-OFFSET-MISMATCH", f"span {s.id}: text[{s.start}:{s.end}] is "
+                                     f"{actual!r} but the span says {s.text!r}", *at(d)))
+    return problems
+
+
+def _id_problems(
+    docs: Sequence[Document | None], locate: Locate | None
+) -> list[Incident]:
+    problems = []
+    for d, doc in enumerate(docs):
+        if doc is None:
+            continue
+        ids = [s.id for s in doc.spans]
+        if len(set(ids)) != len(ids):
+            twice = sorted({i for i in ids if ids.count(i) > 1})
+            where = locate(d) if locate else (None, None, doc.id)
+            problems.append(Incident("RPT-PRED-ID-DUPLICATE", f"span id(s) {twice} used more than once", *where))
+    return problems
+
+
+def _relation_problems(
+    rels: RelationColumns,
+    docs: Sequence[Document | None],
+    n_names: int,
+    locate: Locate | None,
+) -> list[Incident]:
+    problems = []
+    for i in np.flatnonzero((rels.head < 0) | (rels.tail < 0) | (rels.label == n_names)).tolist():
+        d = int(rels.doc[i])
+        doc = docs[d]
+        where = locate(d) if locate else (None, None, doc.id if doc else None)
+        rel = rels.relations[i]
+        if rels.label[i] == n_names:
+            problems.append(Incident("RPT-PRED-REL-UNKNOWN", f"relation label {rel.label!r}", *where))
+        else:
+            problems.append(Incident("RPT-PRED-REL-MISSING-ARG",
+                                     f"{rel.label} {rel.head} -> {rel.tail} names a span id that does not exist",
+                                     *where))
+    return problems
+
+
+# --- statistics and the result ---------------------------------------------------------------
+
+
+def _interval(row: FloatArray) -> Interval | None:
+    if np.isnan(row).any():
+        return None
+    return Interval(float(row[0]), float(row[1]))
+
+
+def _value(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def _counts(group: Group) -> dict[str, int]:
+    return {
+        name: round(float(values.sum()))
+        for name, values in group.columns.items()
+        if not name.startswith("profile_")
+    }
+
+
+def _finish(
+    shared: _Shared,
+    gold_set: GoldSet,
+    main: _System,
+    other: _System | None,
+    warnings: list[Incident],
+    *,
+    resamples: int,
+    seed: int,
+    confidence: float,
+    progress: bool,
+) -> EvalResult:
+    n_docs = len(shared.gold)
+    compiled = [compile_group(g, n_docs) for g in main.groups]
+    compiled_other = compile_group(other.groups[0], n_docs) if other else None
+    if compiled_other is not None and compiled_other.keys != compiled[0].keys:
+        raise ValueError("the two systems produced different metric keys")  # internal invariant
+    steps = stats.chunk_count(resamples, n_docs) * (len(compiled) + (1 if other else 0))
+    bar = _progress(progress, steps)
+    with bar as live:
+        task = live.add_task("bootstrap", total=steps) if live is not None else None
+
+        def tick() -> None:
+            if live is not None and task is not None:
+                live.advance(task)
+
+        slices: dict[str, SliceResult] = {}
+        scores: dict[str, float | None] = {}
+        ci: dict[str, Interval | None] = {}
+        comparison = None
+        for group, comp in zip(main.groups, compiled, strict=True):
+            values = stats.point(comp, main.series)
+            group_scores = {k: _value(v) for k, v in zip(comp.keys, values.tolist(), strict=True)}
+            group_ci: dict[str, Interval | None] = dict.fromkeys(comp.keys)
+            pair = (compiled_other, other.series) if (other and compiled_other and group.name == "") else None
+            boot = None
+            if resamples > 0:
+                boot = stats.bootstrap(comp, main.series, resamples=resamples, seed=seed, confidence=confidence,
+                                       other=pair, tick=tick)
+                group_ci = {k: _interval(row) for k, row in zip(comp.keys, boot.ci, strict=True)}
+            if group.name == "":
+                scores, ci = group_scores, group_ci
+                if other is not None and compiled_other is not None:
+                    comparison = _comparison(comp, main, compiled_other, other, boot, resamples, seed, tick)
+            else:
+                docs = int(group.doc_mask.sum()) if group.doc_mask is not None else group.documents or 0
+                slices[group.name] = SliceResult(docs, group_scores, group_ci, _counts(group))
+    git = _git_hash()
+    settings: dict[str, Any] = {
+        "split": gold_set.split,
+        "gold": gold_set.source,
+        "documents": n_docs,
+        "tracks": list(shared.tracks),
+        "resamples": resamples,
+        "seed": seed,
+        "confidence": confidence,
+        "ci_method": "percentile bootstrap over documents" if resamples > 0 else "none (resamples = 0)",
+    }
+    points = {
+        measure: {
+            "documents": [d.id for d in shared.gold],
+            "gold": main.series[f"profile_{measure}_gold"].tolist(),
+            "pred": main.series[f"profile_{measure}_pred"].tolist(),
+        }
+        for measure in MEASURES
+        if f"profile_{measure}_gold" in main.series
+    }
+    return EvalResult(
+        system=main.name,
+        versions=Versions(gold_set.corpus_version, shared.schema.version, SCORER_VERSION, git),
+        settings=settings,
+        scores=scores,
+        ci=ci,
+        counts=_counts(main.groups[0]),
+        slices=slices,
+        comparison=comparison,
+        profile_points=points,
+        warnings=tuple(warnings),
+    )
+
+
+def _comparison(
+    comp: Compiled,
+    main: _System,
+    comp_other: Compiled,
+    other: _System,
+    boot: stats.BootstrapResult | None,
+    resamples: int,
+    seed: int,
+    tick: Callable[[], None],
+) -> Comparison:
+    a, b = stats.point(comp, main.series), stats.point(comp_other, other.series)
+    keys = comp.keys
+    p_ar = (stats.randomization(comp, main.series, (comp_other, other.series), trials=resamples, seed=seed, tick=tick)
+            if resamples > 0 else np.full(len(keys), np.nan))
+    none: dict[str, Interval | None] = dict.fromkeys(keys)
+    return Comparison(
+        other=other.name,
+        scores={k: _value(v) for k, v in zip(keys, b.tolist(), strict=True)},
+        ci={k: _interval(r) for k, r in zip(keys, boot.ci_other, strict=True)}
+        if boot and boot.ci_other is not None else none,
+        diff={k: _value(x - y) for k, x, y in zip(keys, a.tolist(), b.tolist(), strict=True)},
+        diff_ci={k: _interval(r) for k, r in zip(keys, boot.diff_ci, strict=True)}
+        if boot and boot.diff_ci is not None else none,
+        p_bootstrap={k: _value(p) for k, p in zip(keys, boot.p_bootstrap.tolist(), strict=True)}
+        if boot and boot.p_bootstrap is not None else dict.fromkeys(keys),
+        p_randomization={k: _value(p) for k, p in zip(keys, p_ar.tolist(), strict=True)},
+        resamples=resamples,
+        trials=resamples,
+    )
+
+
+def _progress(enabled: bool, total: int) -> Any:
+    import sys
+
+    if not enabled or total < 2 or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+def _git_hash() -> str | None:
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PACKAGE_ROOT, capture_output=True, text=True,
+                              timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() or None if done.returncode == 0 else None

@@ -1,0 +1,9 @@
+"""Scoring: span, attribute, relation and profile tracks, slices, statistics and reports.
+
+Imports point one way: schema <- document <- scoring <- cli.
+"""
+
+from reportedly.scoring.incidents import EvaluationError, Incident
+from reportedly.scoring.result import HEADLINE, SCORER_VERSION, EvalResult
+
+__all__ = ["HEADLINE", "SCORER_VERSION", "EvalResult", "EvaluationError", "Incident"]

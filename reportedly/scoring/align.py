@@ -1,0 +1,208 @@
+"""One-to-one, order-independent alignment of gold and predicted spans, with numpy.
+
+Spans arrive as half-open intervals ``[start, end)`` in one *global* coordinate system in which
+spans that must never be paired (other documents; other labels, for per-label tables) can never
+overlap, and in canonical order (by start, end, label, then a stable tiebreak). The alignment
+is then a pure function of the two sets, never of the order in which the spans were listed:
+
+1. identical spans are paired first (the k-th copy with the k-th copy);
+2. among what is left, overlapping pairs are chosen to maximise, in order, the criteria the
+   caller names (e.g. the number of pairs, then same-label pairs, then total overlap).
+   Pairs that nothing competes for are taken directly; every connected group of competing
+   pairs is solved exactly with ``scipy.optimize.linear_sum_assignment``.
+
+Candidate overlaps come from two sorted range queries (a gold span starting inside a predicted
+span, or a predicted span starting strictly inside a gold span), so the work is proportional to
+the number of overlapping pairs, never quadratic in the number of spans.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+from reportedly.scoring._types import BoolArray, IntArray
+
+_EXACT_FLOAT = 2**53
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Matched index pairs: ``gold[i]`` is paired with ``pred[i]``."""
+
+    gold: IntArray
+    pred: IntArray
+
+    @staticmethod
+    def empty() -> Pairs:
+        return Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64))
+
+    def __len__(self) -> int:
+        return len(self.gold)
+
+
+_Column = TypeVar("_Column", IntArray, BoolArray)
+
+
+def gather(values: _Column, index: IntArray, fill: int | bool) -> _Column:
+    """``values[index]`` where ``index >= 0``, else ``fill`` (safe when ``values`` is empty)."""
+    out: _Column = np.full(len(index), fill, dtype=values.dtype)
+    ok = index >= 0
+    out[ok] = values[index[ok]]
+    return out
+
+
+def concat(parts: Sequence[Pairs]) -> Pairs:
+    if not parts:
+        return Pairs.empty()
+    return Pairs(np.concatenate([p.gold for p in parts]), np.concatenate([p.pred for p in parts]))
+
+
+def dense_keys(columns_gold: Sequence[IntArray], columns_pred: Sequence[IntArray]) -> tuple[IntArray, IntArray]:
+    """One int64 key per item such that keys are equal exactly when all columns are equal."""
+    n_gold = len(columns_gold[0])
+    stacked = [np.concatenate([g, p]) for g, p in zip(columns_gold, columns_pred, strict=True)]
+    if not len(stacked[0]):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    bits = [int(c.max()).bit_length() if len(c) else 1 for c in stacked]
+    if all(c.min() >= 0 for c in stacked) and sum(bits) <= 62:
+        key = np.zeros(len(stacked[0]), np.int64)
+        for column, width in zip(stacked, bits, strict=True):
+            key = (key << width) | column
+    else:
+        order = np.lexsort(tuple(reversed(stacked)))
+        changed = np.zeros(len(order), bool)
+        for column in stacked:
+            ordered = column[order]
+            changed[1:] |= ordered[1:] != ordered[:-1]
+        key = np.empty(len(order), np.int64)
+        key[order] = np.cumsum(changed)
+    return key[:n_gold], key[n_gold:]
+
+
+def _occurrence(sorted_keys: IntArray) -> IntArray:
+    """The 0-based rank of each item among the items with the same key (keys sorted)."""
+    n = len(sorted_keys)
+    starts = np.ones(n, bool)
+    starts[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    first: IntArray = np.maximum.accumulate(np.where(starts, np.arange(n, dtype=np.int64), 0))
+    return np.arange(n, dtype=np.int64) - first
+
+
+def pair_equal(gold_keys: IntArray, pred_keys: IntArray) -> Pairs:
+    """Pair the k-th gold item of each key with the k-th predicted item of that key.
+
+    Items are taken in their given (canonical) order within a key.
+    """
+    if not len(gold_keys) or not len(pred_keys):
+        return Pairs.empty()
+    g_order = np.argsort(gold_keys, kind="stable")
+    p_order = np.argsort(pred_keys, kind="stable")
+    g_sorted, p_sorted = gold_keys[g_order], pred_keys[p_order]
+    g_unique = not np.any(g_sorted[1:] == g_sorted[:-1])
+    p_unique = not np.any(p_sorted[1:] == p_sorted[:-1])
+    if g_unique and p_unique:
+        pos = np.searchsorted(g_sorted, p_sorted)
+        pos_clipped = np.minimum(pos, len(g_sorted) - 1)
+        hit = (pos < len(g_sorted)) & (g_sorted[pos_clipped] == p_sorted)
+        return Pairs(g_order[pos_clipped[hit]], p_order[hit])
+    g_rank, p_rank = _occurrence(g_sorted), _occurrence(p_sorted)
+    gk, pk = dense_keys([g_sorted, g_rank], [p_sorted, p_rank])
+    keys = np.concatenate([gk, pk])
+    side = np.concatenate([np.zeros(len(gk), np.int64), np.ones(len(pk), np.int64)])
+    local = np.concatenate([np.arange(len(gk)), np.arange(len(pk))])
+    order = np.lexsort((side, keys))
+    k, s, i = keys[order], side[order], local[order]
+    hit = (k[1:] == k[:-1]) & (s[:-1] == 0) & (s[1:] == 1)
+    return Pairs(g_order[i[:-1][hit]], p_order[i[1:][hit]])
+
+
+def _expand(lo: IntArray, hi: IntArray) -> tuple[IntArray, IntArray]:
+    counts = hi - lo
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(lo), dtype=np.int64), counts)
+    offsets = np.cumsum(counts) - counts
+    other = lo[owner] + (np.arange(total, dtype=np.int64) - offsets[owner])
+    return owner, other
+
+
+def overlap_edges(g_start: IntArray, g_end: IntArray, p_start: IntArray, p_end: IntArray) -> Pairs:
+    """Every (gold, pred) pair that overlaps (half-open: touching is not overlapping).
+
+    Both sides must be sorted by start.
+    """
+    if not len(g_start) or not len(p_start):
+        return Pairs.empty()
+    # a gold span that starts inside the predicted span (or at its start)
+    lo = np.searchsorted(g_start, p_start, side="left")
+    hi = np.searchsorted(g_start, p_end, side="left")
+    p_a, g_a = _expand(lo.astype(np.int64), hi.astype(np.int64))
+    # a predicted span that starts strictly inside the gold span
+    lo = np.searchsorted(p_start, g_start, side="right")
+    hi = np.searchsorted(p_start, g_end, side="left")
+    g_b, p_b = _expand(lo.astype(np.int64), hi.astype(np.int64))
+    return Pairs(np.concatenate([g_a, g_b]), np.concatenate([p_a, p_b]))
+
+
+def _weights(criteria: Sequence[IntArray], bounds: Sequence[int], pairs_max: int) -> list[int]:
+    """Factors that make the weighted sum compare criteria lexicographically."""
+    factors = [1] * len(criteria)
+    lower_total = 0
+    for i in range(len(criteria) - 1, -1, -1):
+        factors[i] = pairs_max * lower_total + 1
+        lower_total += bounds[i] * factors[i]
+    return factors
+
+
+def best_matching(
+    edges: Pairs, criteria: Sequence[IntArray], *, n_gold: int, n_pred: int
+) -> BoolArray:
+    """Choose a one-to-one subset of ``edges`` maximising the criteria lexicographically.
+
+    ``criteria`` are non-negative integers per edge, most important first (pass an array of
+    ones to maximise the number of pairs). Returns a mask over the edges.
+    """
+    chosen = np.zeros(len(edges), bool)
+    if not len(edges):
+        return chosen
+    deg_g = np.bincount(edges.gold, minlength=n_gold)
+    deg_p = np.bincount(edges.pred, minlength=n_pred)
+    free = (deg_g[edges.gold] == 1) & (deg_p[edges.pred] == 1)
+    chosen[free] = True
+    conflict = np.flatnonzero(~free)
+    if not len(conflict):
+        return chosen
+    from scipy.optimize import linear_sum_assignment
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    g, p = edges.gold[conflict], edges.pred[conflict]
+    graph = coo_matrix((np.ones(len(g)), (g, n_gold + p)), shape=(n_gold + n_pred, n_gold + n_pred))
+    _, component = connected_components(graph, directed=False)
+    edge_component = component[g]
+    order = np.argsort(edge_component, kind="stable")
+    bounds = np.flatnonzero(np.diff(edge_component[order])) + 1
+    for group in np.split(order, bounds):
+        rows, row_index = np.unique(g[group], return_inverse=True)
+        cols, col_index = np.unique(p[group], return_inverse=True)
+        values = [c[conflict[group]] for c in criteria]
+        pairs_max = min(len(rows), len(cols))
+        factors = _weights(values, [int(v.max()) for v in values], pairs_max)
+        total = sum(int(v.max()) * f for v, f in zip(values, factors, strict=True)) * pairs_max
+        if total >= _EXACT_FLOAT:  # keep the order of the last criterion, not its sums
+            last = np.unique(values[-1], return_inverse=True)[1].astype(np.int64) + 1
+            values = [*values[:-1], last]
+            factors = _weights(values, [int(v.max()) for v in values], pairs_max)
+        weight = np.zeros(len(group), np.float64)
+        for v, f in zip(values, factors, strict=True):
+            weight += v.astype(np.float64) * float(f)
+        matrix = np.zeros((len(rows), len(cols)))
+        matrix[row_index, col_index] = weight
+        r, c = linear_sum_assignment(matrix, maximize=True)
+        assigned = np.zeros((len(rows), len(cols)), bool)
+        assigned[r, c] = True
+        chosen[conflict[group]] = assigned[row_index, col_index] & (weight > 0)
+    return chosen

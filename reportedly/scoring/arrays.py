@@ -1,0 +1,113 @@
+"""Documents to columns: every span of a document set as numpy arrays, in canonical order.
+
+Each document gets its own stretch of one global coordinate line (``offset[d] + start``), with a
+gap of one between documents, so spans of different documents can never overlap or touch and
+the matcher needs no document test. Canonical order is by global start, end and label; exact
+duplicates are ordered by their attributes and then their ids, so that the order never depends
+on how the input listed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from reportedly.document import Document, Span
+from reportedly.scoring._types import BoolArray, IntArray
+
+
+@dataclass(frozen=True)
+class SpanColumns:
+    """The spans of one side (gold or predicted), aligned with a list of documents."""
+
+    doc: IntArray  # index of the document in the document list
+    start: IntArray  # global coordinates (document offset + local offset)
+    end: IntArray
+    label: IntArray  # index into the label list; unknown labels get len(labels)
+    objects: list[Span]  # the Span objects in input order
+    order: IntArray  # objects[order[i]] is the span in row i
+
+    def __len__(self) -> int:
+        return len(self.doc)
+
+    @cached_property
+    def spans(self) -> tuple[Span, ...]:
+        """The Span objects in the canonical order of the columns."""
+        return tuple(self.objects[i] for i in self.order.tolist())
+
+    def index_of(self) -> list[dict[str, int]]:
+        """Per document, span id -> index in these columns."""
+        result: list[dict[str, int]] = [{} for _ in range(int(self.doc.max()) + 1 if len(self.doc) else 0)]
+        for i, (d, span) in enumerate(zip(self.doc.tolist(), self.spans, strict=True)):
+            result[d].setdefault(span.id, i)
+        return result
+
+
+def offsets(texts: Sequence[str]) -> IntArray:
+    """The global coordinate at which each document starts."""
+    lengths = np.fromiter((len(t) + 1 for t in texts), np.int64, count=len(texts))
+    return np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)[:-1]]) if len(texts) else lengths
+
+
+def span_columns(
+    docs: Sequence[Document | None],
+    doc_offsets: IntArray,
+    label_index: Mapping[str, int],
+    *,
+    mismatches: list[tuple[int, Span]] | None = None,
+) -> SpanColumns:
+    """Columns of every span of ``docs`` (``None`` stands for a document with no spans).
+
+    With ``mismatches``, also collect ``(document index, span)`` for every span whose text is not
+    ``text[start:end]`` (one pass over the spans does both).
+    """
+    spans: list[Span] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    labels: list[int] = []
+    counts = np.zeros(len(docs), np.int64)
+    unknown = len(label_index)
+    code = label_index.get
+    add_start, add_end, add_label = starts.append, ends.append, labels.append
+    for i, doc in enumerate(docs):
+        if doc is None or not doc.spans:
+            continue
+        spans.extend(doc.spans)
+        counts[i] = len(doc.spans)
+        text = doc.text
+        for span in doc.spans:
+            a, b = span.start, span.end
+            add_start(a)
+            add_end(b)
+            add_label(code(span.label, unknown))
+            if mismatches is not None and text[a:b] != span.text:
+                mismatches.append((i, span))
+    n = len(spans)
+    doc_index = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+    shift = doc_offsets[doc_index] if n else np.zeros(0, np.int64)
+    start = np.array(starts, np.int64).reshape(-1) + shift
+    end = np.array(ends, np.int64).reshape(-1) + shift
+    label = np.array(labels, np.int64).reshape(-1)
+    in_order = n < 2 or bool(np.all(
+        (start[1:] > start[:-1]) | ((start[1:] == start[:-1]) & ((end[1:] > end[:-1])
+                                    | ((end[1:] == end[:-1]) & (label[1:] >= label[:-1]))))
+    ))
+    order = np.arange(n, dtype=np.int64) if in_order else np.lexsort((label, end, start)).astype(np.int64)
+    if not in_order:
+        start, end, label, doc_index = start[order], end[order], label[order], doc_index[order]
+    if n > 1:
+        same = (start[1:] == start[:-1]) & (end[1:] == end[:-1]) & (label[1:] == label[:-1])
+        if same.any():
+            _order_duplicates(spans, order, same)
+    return SpanColumns(doc_index, start, end, label, spans, order)
+
+
+def _order_duplicates(objects: list[Span], order: IntArray, same: BoolArray) -> None:
+    """Order runs of identical (start, end, label) rows by attributes, then id (in place)."""
+    for run in np.split(np.arange(len(order)), np.flatnonzero(~same) + 1):
+        if len(run) > 1:
+            block = sorted(order[run].tolist(), key=lambda i: (sorted(objects[i].attrs.items()), objects[i].id))
+            order[run] = block

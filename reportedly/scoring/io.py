@@ -1,0 +1,159 @@
+"""Reading the gold and the predictions, with coded, located problems.
+
+Predictions are one document record per line (JSONL) or a folder of ``*.json`` document files.
+``text`` may be omitted from a prediction record (the gold text is used); when present it must
+equal the gold text. Every problem is collected before anything is raised, so one run lists
+them all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportedly.document import Document, DocumentError, document_from_dict, read_documents
+from reportedly.scoring.incidents import EvaluationError, Incident
+
+
+@dataclass(frozen=True)
+class GoldSet:
+    documents: tuple[Document, ...]
+    corpus_version: str
+    split: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PredictionSet:
+    documents: tuple[Document, ...]
+    system: str
+    source: str
+    locations: Mapping[str, tuple[str, int | None]] | None  # document id -> (file, line); None: in memory
+
+
+def load_gold(path: Path, *, split: str = "test") -> GoldSet:
+    """A corpus folder (``documents/`` + ``splits/<split>.txt``), a document folder, or a file.
+
+    ``split`` applies to corpus folders only; ``all`` takes every document.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise EvaluationError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
+    corpus = path.is_dir() and (path / "documents").is_dir()
+    folder = path / "documents" if corpus else path
+    try:
+        documents = read_documents(folder)
+    except DocumentError as exc:
+        raise EvaluationError([Incident(exc.code, str(exc), str(folder))]) from None
+    version_file = path / "VERSION" if path.is_dir() else path.parent / "VERSION"
+    version = version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "unversioned"
+    if not corpus or split == "all":
+        return GoldSet(tuple(documents), version or "unversioned", "all", str(path))
+    split_file = path / "splits" / f"{split}.txt"
+    if not split_file.is_file():
+        raise EvaluationError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
+    by_id = {doc.id: doc for doc in documents}
+    chosen: list[Document] = []
+    problems: list[Incident] = []
+    for number, line in enumerate(split_file.read_text(encoding="utf-8").splitlines(), start=1):
+        doc_id = line.strip()
+        if not doc_id or doc_id.startswith("#"):
+            continue
+        if doc_id not in by_id:
+            problems.append(Incident(
+                "RPT-EVAL-GOLD-INVALID", f"split names {doc_id!r}, which is not in {folder}", str(split_file), number
+            ))
+        else:
+            chosen.append(by_id[doc_id])
+    if problems:
+        raise EvaluationError(problems)
+    return GoldSet(tuple(chosen), version or "unversioned", split, str(path))
+
+
+def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | None, Any]]:
+    """(file, line, parsed record) of a JSONL file, a .json file or a folder of .json files."""
+    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+    for file in files:
+        try:
+            raw = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Incident("RPT-ENCODING", f"byte {exc.start}: {exc.reason}", str(file)))
+            continue
+        if file.suffix == ".jsonl":
+            for number, line in enumerate(raw.splitlines(), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    yield str(file), number, json.loads(line)
+                except json.JSONDecodeError as exc:
+                    problems.append(Incident(
+                        "RPT-JSON-SYNTAX", f"line {number}, column {exc.colno}: {exc.msg}", str(file), number
+                    ))
+        else:
+            try:
+                yield str(file), None, json.loads(raw)
+            except json.JSONDecodeError as exc:
+                problems.append(Incident(
+                    "RPT-JSON-SYNTAX", f"line {exc.lineno}, column {exc.colno}: {exc.msg}", str(file), exc.lineno
+                ))
+
+
+def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str | None = None) -> PredictionSet:
+    """Read predictions for the gold documents whose texts are given; raise with every problem."""
+    path = Path(path)
+    if not path.exists():
+        raise EvaluationError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
+    problems: list[Incident] = []
+    documents: list[Document] = []
+    locations: dict[str, tuple[str, int | None]] = {}
+    systems: Counter[str] = Counter()
+    for file, line, record in _records(path, problems):
+        doc_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(doc_id, str) and doc_id not in gold_texts:
+            problems.append(Incident(
+                "RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id
+            ))
+            continue
+        if isinstance(doc_id, str) and doc_id in locations:
+            first = locations[doc_id]
+            problems.append(Incident(
+                "RPT-PRED-DUPLICATE-DOC",
+                f"document {doc_id!r} was already predicted at {first[0]}" + (f":{first[1]}" if first[1] else ""),
+                file, line, doc_id,
+            ))
+            continue
+        where = f"{file}:{line}" if line is not None else file
+        try:
+            doc = document_from_dict(record, where, text=gold_texts.get(doc_id) if isinstance(doc_id, str) else None)
+        except DocumentError as exc:
+            problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
+            continue
+        if doc.text != gold_texts[doc.id]:
+            problems.append(Incident(
+                "RPT-PRED-TEXT-MISMATCH",
+                f"text differs from the gold text from code point {_first_difference(doc.text, gold_texts[doc.id])}",
+                file, line, doc.id,
+            ))
+            continue
+        locations[doc.id] = (file, line)
+        documents.append(doc)
+        name = doc.provenance.get("system")
+        if isinstance(name, str) and name:
+            systems[name] += 1
+    if not documents and not problems:
+        problems.append(Incident("RPT-PRED-EMPTY", f"{path} holds no document records", str(path)))
+    if problems:
+        raise EvaluationError(problems)
+    name = system or (systems.most_common(1)[0][0] if systems else path.stem)
+    return PredictionSet(tuple(documents), name, str(path), locations)
+
+
+def _first_difference(a: str, b: str) -> int:
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return i
+    return min(len(a), len(b))
