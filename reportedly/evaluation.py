@@ -14,7 +14,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,13 +94,41 @@ def evaluate(
     shared = _Shared(gold_docs, schema, tuple(tracks))
     first = _prediction_set(predicted, texts, system)
     warnings: list[Incident] = []
+    alignment = alignment_summary(first.documents)
+    if alignment["unaligned"]:
+        reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(alignment["reasons"].items()))
+        warnings.append(Incident(
+            "RPT-PRED-UNALIGNED", f"{alignment['unaligned']} of {alignment['items']} quoted span(s) of "
+            f"{first.system} could not be placed ({reasons}); they count as not predicted", first.source,
+        ))
     main = _system(shared, first, warnings)
     other = None
     if vs is not None:
         other_set = _prediction_set(vs, texts, None)
         other = _system(shared, other_set, warnings)
-    return _finish(shared, gold_set, main, other, warnings, resamples=resamples, seed=seed,
-                   confidence=confidence, progress=progress)
+    result = _finish(shared, gold_set, main, other, warnings, resamples=resamples, seed=seed,
+                     confidence=confidence, progress=progress)
+    if alignment["items"]:
+        result = replace(result, settings={**result.settings, "alignment": alignment})
+    return result
+
+
+def alignment_summary(documents: Sequence[Document]) -> dict[str, Any]:
+    """Totals of ``provenance.alignment`` (written by ``reportedly convert strings``) over documents."""
+    items = aligned = approximate = 0
+    reasons: dict[str, int] = {}
+    for doc in documents:
+        record = doc.provenance.get("alignment")
+        if not isinstance(record, dict):
+            continue
+        items += int(record.get("items", 0))
+        aligned += int(record.get("aligned", 0))
+        approximate += len(record.get("approximate", []))
+        for item in record.get("unaligned", []):
+            reason = str(item.get("reason", "unknown")) if isinstance(item, dict) else "unknown"
+            reasons[reason] = reasons.get(reason, 0) + 1
+    return {"items": items, "aligned": aligned, "unaligned": items - aligned, "approximate": approximate,
+            "reasons": reasons}
 
 
 # --- inputs ----------------------------------------------------------------------------------

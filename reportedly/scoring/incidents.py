@@ -36,6 +36,10 @@ CODES: dict[str, Code] = {
     "RPT-PRED-MISSING-DOC": Code(
         False, "no prediction for a gold document; scored as predicting nothing", "add a record (spans may be empty)"
     ),
+    "RPT-PRED-UNALIGNED": Code(
+        False, "quoted spans that could not be placed in the text; scored as not predicted",
+        "add a 'context' to each quote, or fix the quoted text (see eval/README.md, LLM extractors)",
+    ),
     "RPT-PRED-EMPTY": Code(True, "no prediction records found", "write one JSON document per line, or *.json files"),
     "RPT-PRED-OFFSET-RANGE": Code(
         True,

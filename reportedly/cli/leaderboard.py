@@ -1,0 +1,39 @@
+"""``reportedly leaderboard``: regenerate (or check) eval/LEADERBOARD.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
+from reportedly.generated import update
+from reportedly.leaderboard import RESAMPLES, build, render
+
+
+@app.command()
+def leaderboard(
+    corpus: Annotated[Path, typer.Option(help="The corpus folder.")] = Path("corpus"),
+    predictions: Annotated[Path, typer.Option(help="Folder of <system>/<split>.jsonl predictions.")] = Path(
+        "eval/baselines"
+    ),
+    out: Annotated[Path, typer.Option(help="The leaderboard file.")] = Path("eval/LEADERBOARD.md"),
+    split: Annotated[str, typer.Option(help="The split to rank on.")] = "test",
+    resamples: Annotated[int, typer.Option("--resamples", "-B", help="Bootstrap resamples.")] = RESAMPLES,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if the file is stale.")] = False,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Score every committed baseline on every track and write the leaderboard (and print it).
+
+    Example: reportedly leaderboard --check
+    """
+    schema = open_schema(schema_path)
+    entries = build(corpus, predictions, schema, split=split, resamples=resamples)
+    text = render(entries, schema, corpus=corpus, split=split, resamples=resamples)
+    print(text, end="")
+    outcome = update(out, text, check=check)
+    if check and outcome.changed:
+        raise fail(f"{out} is stale; run `reportedly leaderboard`", "RPT-GENERATED-STALE")
+    if not check:
+        console.print(f"{out}: {'written' if outcome.changed else 'up to date'}", highlight=False)
