@@ -333,9 +333,12 @@ def labelstudio_xml(schema: Schema) -> str:
             f'  <View visibleWhen="region-selected" whenTagName="{LABELS_NAME}" whenLabelValue={quoteattr(attr.label)}>'
         )
         lines.append(f"    <Header value={quoteattr(f'{attr.label} {attr.name}')}/>")
+        # The visibility attributes go on <Choices> too: the editor's check of a required per-region
+        # choice skips regions of other labels only by the tag's own whenLabelValue.
         lines.append(
             f'    <Choices name={quoteattr(attr.name)} toName="{TEXT_NAME}" perRegion="true"'
-            f' choice="single" showInline="true"{required}>'
+            f' choice="single" showInline="true"{required} visibleWhen="region-selected"'
+            f' whenTagName="{LABELS_NAME}" whenLabelValue={quoteattr(attr.label)}>'
         )
         for value in attr.values:
             lines.append(

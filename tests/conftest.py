@@ -20,3 +20,7 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def schema() -> Schema:
     return load_schema(ROOT / "schema" / "schema.yaml")
+
+
+# The real Label Studio server of the `studio` tests (see tests/studio_server.py).
+pytest_plugins = ["studio_server"]

@@ -1,0 +1,352 @@
+"""``reportedly studio serve|stop|status|setup|invite|push|pull`` and ``reportedly convert labelstudio``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.cli.convert import convert_app
+from reportedly.convert.labelstudio import Problem, Severity
+from reportedly.document import DocumentError, atomic_write_text, read_jsonl
+from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
+from reportedly.studio import client as studio_client
+from reportedly.studio import server as studio_server
+from reportedly.studio.server import StudioError, StudioPaths, mask
+
+studio_app = typer.Typer(
+    help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see docs/annotation-session.md).",
+    no_args_is_help=True,
+)
+app.add_typer(studio_app, name="studio")
+
+DirOption = Annotated[Path, typer.Option(
+    "--dir", envvar="REPORTEDLY_STUDIO_DIR",
+    help="Folder of the local server: data, credentials (0600), pid, log, pull state.")]
+UrlOption = Annotated[str | None, typer.Option(
+    "--url", help="Label Studio URL (default: LABEL_STUDIO_URL, else the server `studio serve` started).")]
+ProjectOption = Annotated[str, typer.Option("--project", help="Title of the Label Studio project.")]
+ConfigOption = Annotated[Path, typer.Option("--config", help="The labeling config (generated from the schema).")]
+DEFAULT_CONFIG = PACKAGE_ROOT / "schema" / "labelstudio.xml"
+DEFAULT_INSTRUCTIONS = PACKAGE_ROOT / "LABELING.md"
+DEFAULT_LAYERS = Path("corpus") / "layers"
+
+
+def _studio_fail(exc: StudioError) -> typer.Exit:
+    return fail(str(exc), exc.code)
+
+
+def _read_config(path: Path, schema: Schema) -> str:
+    """The labeling config file, checked fresh against the schema (pull reads results by the schema)."""
+    if not path.exists():
+        raise fail(f"{path} does not exist; run `reportedly schema build`", "RPT-STUDIO-CONFIG")
+    config = path.read_text(encoding="utf-8")
+    if studio_client.canonical_config(config) != studio_client.canonical_config(labelstudio_xml(schema)):
+        raise fail(f"{path} is stale against {schema.path}; run `reportedly schema build`", "RPT-GENERATED-STALE")
+    return config
+
+
+def _connect(root: Path, url: str | None) -> studio_client.Connection:
+    paths = StudioPaths(root)
+    try:
+        settings = studio_client.resolve_settings(paths, url=url)
+        return studio_client.connect(settings.url, settings.token, token_source=settings.token_source)
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+
+
+def _mapping(pairs: list[str] | None) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key or not value:
+            raise fail(f"--annotator takes USER=ID (an e-mail or Label Studio user id, then an annotator id), "
+                       f"not {pair!r}", "RPT-CLI-OPTION")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        style = "red" if problem.severity is Severity.ERROR else "yellow"
+        err_console.print(f"[{style}]{problem.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+
+
+def _report_layers(result: studio_client.WriteResult, out: Path) -> None:
+    _print_problems(result.problems)
+    for incident in result.incidents:
+        style = "red" if incident.severity.value == "error" else "yellow"
+        err_console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+    for path in result.kept_local:
+        err_console.print(f"[yellow]{path}: edited here since the last pull; kept (--force overwrites it)[/]",
+                          highlight=False, markup=True)
+    errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
+    console.print(
+        f"{len(result.written)} layer(s) written, {len(result.unchanged)} unchanged, "
+        f"{len(result.kept_local)} kept (edited here), {len(result.failed)} not converted -> {out}; "
+        f"{errors} error(s), {len(result.problems) - errors} warning(s), "
+        f"{sum(1 for i in result.incidents if i.severity.value == 'error')} validation error(s)",
+        highlight=False,
+    )
+
+
+# --- server -------------------------------------------------------------------------------------
+
+
+@studio_app.command("serve")
+def studio_serve(
+    root: DirOption = studio_server.DEFAULT_DIR,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (the next free one when busy).")] = 8080,
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
+) -> None:
+    """Start a local Label Studio (127.0.0.1 only) with an admin and API token made on the first start.
+
+    Example: reportedly studio serve && reportedly studio setup
+    """
+    paths = StudioPaths(root)
+    try:
+        result = studio_server.serve(paths, port=port, timeout=timeout,
+                                     on_progress=lambda m: console.print(m, highlight=False))
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    info, creds = result.info, result.credentials
+    state = f"started in {result.seconds:.1f} s" if result.started else "already running"
+    console.print(f"Label Studio is running at {info.url} (pid {info.pid}; {state})", highlight=False)
+    if result.started and info.port != result.requested_port:
+        console.print(f"port {result.requested_port} was busy: Label Studio took {info.port}", highlight=False)
+    where = f"the password in {paths.credentials} (readable only by you)" if creds.password else \
+        "the password in LABEL_STUDIO_PASSWORD"
+    console.print(f"Log in as {creds.username} with {where}.", highlight=False)
+    console.print(f"API token {mask(creds.token)} (kept in {paths.credentials}); log: {paths.log}", highlight=False)
+    console.print("Next: reportedly studio setup; stop it with: reportedly studio stop", highlight=False)
+
+
+@studio_app.command("stop")
+def studio_stop(root: DirOption = studio_server.DEFAULT_DIR) -> None:
+    """Stop the Label Studio that `studio serve` started from this folder (by its pid).
+
+    Example: reportedly studio stop
+    """
+    console.print(studio_server.stop(StudioPaths(root)).message, highlight=False)
+
+
+@studio_app.command("status")
+def studio_status(root: DirOption = studio_server.DEFAULT_DIR) -> None:
+    """Say whether the server of this folder runs, and where.
+
+    Example: reportedly studio status
+    """
+    info = studio_server.running_server(StudioPaths(root))
+    if info is None:
+        console.print(f"no server running from {root}; start one with `reportedly studio serve`", highlight=False)
+        raise typer.Exit(1)
+    health = studio_server.http_status(f"{info.url}/health")
+    console.print(f"running at {info.url} (pid {info.pid}, health {health}); data {info.data_dir}; log {info.log}",
+                  highlight=False)
+
+
+# --- project ------------------------------------------------------------------------------------
+
+
+@studio_app.command("setup")
+def studio_setup(
+    project: ProjectOption = studio_client.DEFAULT_PROJECT,
+    config_path: ConfigOption = DEFAULT_CONFIG,
+    instructions: Annotated[Path, typer.Option(help="Annotator instructions (Markdown).")] = DEFAULT_INSTRUCTIONS,
+    overlap: Annotated[int, typer.Option(help="Annotators per task (independent passes).")] = 2,
+    url: UrlOption = None,
+    root: DirOption = studio_server.DEFAULT_DIR,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Create the project, or update it (matched by title): labeling config and instructions.
+
+    Example: reportedly studio setup --project reportedly --overlap 2
+    """
+    schema = open_schema(schema_path)
+    config = _read_config(config_path, schema)
+    if not instructions.exists():
+        raise fail(f"{instructions} does not exist", "RPT-PATH-MISSING")
+    conn = _connect(root, url)
+    try:
+        result = studio_client.setup_project(
+            conn, title=project, config=config, instructions=studio_client.instructions_html(
+                instructions.read_text(encoding="utf-8")),
+            description=f"reportedly: claims, sources and hedges (schema {schema.version})", overlap=overlap)
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    action = "created" if result.created else ("updated " + ", ".join(result.changed) if result.changed
+                                                else "already up to date")
+    console.print(f"project {project!r} (id {result.project.id}) {action}: {conn.url}/projects/{result.project.id}",
+                  highlight=False)
+
+
+@studio_app.command("invite")
+def studio_invite(url: UrlOption = None, root: DirOption = studio_server.DEFAULT_DIR) -> None:
+    """Print the sign-up link that lets annotators join (sign-up without it is off).
+
+    Example: reportedly studio invite
+    """
+    conn = _connect(root, url)
+    try:
+        console.print(studio_client.invite_url(conn), highlight=False, soft_wrap=True)
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+
+
+def _predictions(path: Path | None, system: str | None, texts: dict[str, str]) -> tuple[list[Any], str | None]:
+    if path is None:
+        return [], system
+    try:
+        preds = read_jsonl(path, texts=texts)
+    except (DocumentError, OSError) as exc:
+        raise fail(f"cannot read predictions: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+    systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
+    if system is None:
+        if len(systems) != 1:
+            raise fail(f"{path}: give --system NAME (the records name {sorted(systems) or 'no system'})",
+                       "RPT-CLI-OPTION")
+        system = systems.pop()
+    return preds, system
+
+
+@studio_app.command("push")
+def studio_push(
+    inputs: Annotated[list[Path], typer.Argument(
+        help="Corpus .json documents or folders, JSONL of {id, text, meta}, or .txt files.")],
+    predictions: Annotated[Path | None, typer.Option(help="Prediction JSONL to show as pre-annotations.")] = None,
+    system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
+    batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
+    project: ProjectOption = studio_client.DEFAULT_PROJECT,
+    config_path: ConfigOption = DEFAULT_CONFIG,
+    url: UrlOption = None,
+    root: DirOption = studio_server.DEFAULT_DIR,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Import documents as tasks (never twice: matched by document id), optionally with predictions.
+
+    Example: reportedly studio push corpus/documents --predictions eval/baselines/rules/dev.jsonl
+    """
+    from rich.progress import Progress
+
+    schema = open_schema(schema_path)
+    config = _read_config(config_path, schema)
+    try:
+        docs = studio_client.read_inputs(inputs)
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
+    conn = _connect(root, url)
+    try:
+        found = studio_client.require_project(conn, project)
+        studio_client.check_config(conn, found, config)
+        with Progress(console=console, transient=True) as bar:
+            job = bar.add_task("pushing", total=max(1, len(docs)))
+            result = studio_client.push(conn, found, docs, schema, predictions=preds, system=system,
+                                        batch_size=batch_size,
+                                        on_progress=lambda done, total: bar.update(job, completed=done, total=total))
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    for conflict in result.conflicts:
+        err_console.print(f"[red]{conflict}[/]", highlight=False, markup=True)
+    predicted = (f"; predictions of {system}: {result.predictions_created} created, {result.predictions_updated} "
+                 f"updated, {result.predictions_unchanged} unchanged" if preds else "")
+    console.print(f"{result.created} task(s) created, {result.already_there} already there, "
+                  f"{len(result.conflicts)} conflict(s){predicted} ({result.seconds:.1f} s)", highlight=False)
+    if result.conflicts:
+        raise typer.Exit(1)
+
+
+@studio_app.command("pull")
+def studio_pull(
+    out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
+    force: Annotated[bool, typer.Option(help="Overwrite layers edited here since the last pull.")] = False,
+    annotator: Annotated[list[str] | None, typer.Option(
+        help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable.")] = None,
+    project: ProjectOption = studio_client.DEFAULT_PROJECT,
+    config_path: ConfigOption = DEFAULT_CONFIG,
+    url: UrlOption = None,
+    root: DirOption = studio_server.DEFAULT_DIR,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Export every submitted annotation and write one layer per annotator and document.
+
+    Example: reportedly studio pull --out corpus/layers
+    """
+    schema = open_schema(schema_path)
+    config = _read_config(config_path, schema)
+    mapping = _mapping(annotator)
+    conn = _connect(root, url)
+    try:
+        found = studio_client.require_project(conn, project)
+        result = studio_client.pull(conn, found, schema, out, config=config,
+                                    state_path=StudioPaths(root).pull_state, force=force, annotators=mapping)
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    _report_layers(result, out)
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+# --- files, no server ---------------------------------------------------------------------------
+
+
+@convert_app.command("labelstudio")
+def convert_labelstudio(
+    exports: Annotated[list[Path], typer.Argument(help="Label Studio JSON export files (format 'JSON').")],
+    out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
+    force: Annotated[bool, typer.Option(help="Overwrite layers edited here since they were last written.")] = False,
+    annotator: Annotated[list[str] | None, typer.Option(
+        help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable.")] = None,
+    config_path: ConfigOption = DEFAULT_CONFIG,
+    root: DirOption = studio_server.DEFAULT_DIR,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Label Studio JSON export files to annotation layers: the same conversion as `studio pull`.
+
+    Example: reportedly convert labelstudio project-1-at-2025-01-01.json --out corpus/layers
+    """
+    schema = open_schema(schema_path)
+    config = _read_config(config_path, schema) if config_path.exists() else None
+    mapping = _mapping(annotator)
+    tasks: list[Any] = []
+    try:
+        for path in exports:
+            data = studio_client.read_export_file(path)
+            tasks += data if isinstance(data, list) else [data]
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    conversion, _ = studio_client.convert_export(tasks, schema, config, annotators=mapping)
+    result = studio_client.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state,
+                                        force=force)
+    _report_layers(result, out)
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+@convert_app.command("labelstudio-export")
+def convert_to_labelstudio(
+    inputs: Annotated[list[Path], typer.Argument(help="Corpus .json documents or folders, JSONL, or .txt files.")],
+    out: Annotated[Path, typer.Option(help="The task file to import in Label Studio (.json).")],
+    predictions: Annotated[Path | None, typer.Option(help="Prediction JSONL to include as pre-annotations.")] = None,
+    system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Documents (and predictions) as a Label Studio task file: what `studio push` sends, for the UI's import.
+
+    Example: reportedly convert to-labelstudio corpus/documents --out tasks.json
+    """
+    schema = open_schema(schema_path)
+    try:
+        docs = studio_client.read_inputs(inputs)
+    except StudioError as exc:
+        raise _studio_fail(exc) from None
+    preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
+    try:
+        tasks = studio_client.tasks_payload(docs, schema, predictions=preds, system=system)
+    except ValueError as exc:
+        raise fail(str(exc), "RPT-LS-FORMAT") from None
+    atomic_write_text(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+    console.print(f"{len(tasks)} task(s), {len(preds)} prediction(s) -> {out}", highlight=False)

@@ -1,0 +1,627 @@
+"""Talk to a Label Studio server: connect, set up the project, push tasks (+ predictions), pull layers.
+
+The conversion itself is :mod:`reportedly.convert.labelstudio` (pure); this module moves its input
+and output over the API and onto disk. Every failure is a :class:`StudioError` whose message names
+the fix: server not reachable, token refused, project missing, config drift.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reportedly.convert.labelstudio import (
+    DOC_ID_KEY,
+    ConfigCheck,
+    ExportConversion,
+    Problem,
+    Severity,
+    document_to_prediction,
+    document_to_task,
+    export_to_layers,
+)
+from reportedly.document import Document, atomic_write_text, dumps_document
+from reportedly.schema import TEXT_NAME, Schema
+from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
+from reportedly.validate import Incident, check_document
+
+DEFAULT_PROJECT = "reportedly"
+DEFAULT_URL = "http://127.0.0.1:8080"
+DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+Progress = Callable[[int, int], None]
+
+
+# --- connection ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    url: str
+    token: str
+    token_source: str
+
+
+def resolve_settings(paths: StudioPaths, *, url: str | None = None, env: Mapping[str, str] | None = None
+                     ) -> Settings:
+    """Where the server is and which token to use.
+
+    URL: ``--url``, else LABEL_STUDIO_URL, else the server this folder started, else 127.0.0.1:8080.
+    Token: LABEL_STUDIO_API_KEY, else LABEL_STUDIO_USER_TOKEN, else the folder's credentials file.
+    """
+    env = os.environ if env is None else env
+    info = read_server_info(paths)
+    resolved_url = (url or env.get("LABEL_STUDIO_URL") or (info.url if info and info.url else DEFAULT_URL)).rstrip("/")
+    for name in ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN"):  # the same precedence as `serve`
+        if env.get(name):
+            return Settings(resolved_url, env[name], name)
+    return Settings(resolved_url, read_credentials(paths).get("token", ""), str(paths.credentials))
+
+
+@dataclass
+class Connection:
+    url: str
+    token: str
+    client: Any  # label_studio_sdk.LabelStudio
+    user: dict[str, Any]
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A raw API call through the SDK's authenticated HTTP client (pinned SDK 2.1.2)."""
+        response = self.client._client_wrapper.httpx_client.request(path, method=method, **kwargs)
+        if response.status_code >= 400:
+            raise StudioError(f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
+                              "RPT-STUDIO-API")
+        return response.json() if response.content else None
+
+
+def _api_error_text(exc: Exception) -> str:
+    body = getattr(exc, "body", None)
+    return json.dumps(body, ensure_ascii=False)[:800] if body is not None else str(exc)[:800]
+
+
+def connect(url: str, token: str, *, token_source: str = "the token", timeout: float = 300.0) -> Connection:
+    """A checked connection: the server answers and accepts the token."""
+    import httpx
+    from label_studio_sdk import LabelStudio
+    from label_studio_sdk.core.api_error import ApiError
+
+    url = url.rstrip("/")
+    start_hint = ("start it with `reportedly studio serve`, or point to a running one with --url or "
+                  "LABEL_STUDIO_URL")
+    if not token:
+        raise StudioError(f"no API token for {url}: set LABEL_STUDIO_API_KEY, or run `reportedly studio serve`, "
+                          "which keeps one in .studio/credentials.json", "RPT-STUDIO-TOKEN")
+    factory: Any = LabelStudio  # the SDK's constructor is untyped
+    client = factory(base_url=url, api_key=token, timeout=timeout, max_retries=0)
+    try:
+        whoami = client.users.whoami()
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        raise StudioError(f"Label Studio is not reachable at {url} ({exc}); {start_hint}",
+                          "RPT-STUDIO-UNREACHABLE") from None
+    except ApiError as exc:
+        if exc.status_code in (401, 403):
+            raise StudioError(
+                f"Label Studio at {url} refused the API token {mask(token)} from {token_source} "
+                f"(HTTP {exc.status_code}). Use the token of this server: the one in .studio/credentials.json "
+                "for a server started by `reportedly studio serve`, or set LABEL_STUDIO_API_KEY to the token "
+                "shown under Account & Settings (a legacy token is accepted only when the server was first "
+                "started with LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true; else use a personal access token)",
+                "RPT-STUDIO-TOKEN") from None
+        raise StudioError(f"Label Studio at {url} answered HTTP {exc.status_code} to whoami: "
+                          f"{_api_error_text(exc)}; is this a Label Studio server?", "RPT-STUDIO-UNREACHABLE"
+                          ) from None
+    except httpx.HTTPError as exc:
+        raise StudioError(f"Label Studio is not reachable at {url} ({exc}); {start_hint}",
+                          "RPT-STUDIO-UNREACHABLE") from None
+    return Connection(url, token, client, whoami.dict() if hasattr(whoami, "dict") else dict(whoami))
+
+
+# --- project ---------------------------------------------------------------------------------------
+
+
+def canonical_config(config: str) -> str:
+    """A labeling config without comments and layout whitespace, to compare two configs."""
+    try:
+        return ET.canonicalize(xml_data=config, strip_text=True, with_comments=False)
+    except ET.ParseError as exc:
+        raise StudioError(f"labeling config is not well-formed XML: {exc}", "RPT-STUDIO-CONFIG") from None
+
+
+def _first_difference(ours: str, theirs: str) -> str:
+    a = canonical_config(ours).replace("><", ">\n<").splitlines()
+    b = canonical_config(theirs).replace("><", ">\n<").splitlines()
+    for index, (left, right) in enumerate(zip(a, b, strict=False)):
+        if left != right:
+            return f"element {index + 1}: ours {left[:160]!r}, the server's {right[:160]!r}"
+    return f"ours has {len(a)} elements, the server's {len(b)}"
+
+
+def instructions_html(markdown: str) -> str:
+    """Annotator instructions for Label Studio's instruction pane, rendered from LABELING.md."""
+    from markdown_it import MarkdownIt
+
+    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
+
+
+@dataclass(frozen=True)
+class Project:
+    id: int
+    title: str
+    label_config: str
+    raw: Mapping[str, Any]
+
+
+def _project(item: Any) -> Project:
+    data = item.dict() if hasattr(item, "dict") else dict(item)
+    return Project(int(data["id"]), str(data.get("title") or ""), str(data.get("label_config") or ""), data)
+
+
+def project_by_id(conn: Connection, project_id: int) -> Project:
+    return _project(conn.client.projects.get(project_id))
+
+
+def require_project(conn: Connection, title: str) -> Project:
+    """The one project with this exact title; an error naming the fix when there is none."""
+    project = find_project(conn, title)
+    if project is None:
+        raise StudioError(f"no project titled {title!r} on {conn.url}; create it with `reportedly studio "
+                          "setup` (or pass --project TITLE)", "RPT-STUDIO-PROJECT")
+    return project
+
+
+def find_project(conn: Connection, title: str) -> Project | None:
+    """The one project with this exact title, or None."""
+    found = [p for p in conn.request("GET", "api/projects", params={"title": title, "page_size": 1000})
+             .get("results", []) if p.get("title") == title]
+    if len(found) > 1:
+        ids = ", ".join(str(p["id"]) for p in found)
+        raise StudioError(f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or "
+                          "delete all but one", "RPT-STUDIO-PROJECT")
+    if not found:
+        return None
+    return _project(conn.client.projects.get(found[0]["id"]))
+
+
+def check_config(conn: Connection, project: Project, config: str) -> None:
+    """Raise when the server's labeling config is not ``config`` (comments and layout aside)."""
+    if canonical_config(project.label_config) != canonical_config(config):
+        raise StudioError(
+            f"the labeling config of project {project.title!r} (id {project.id}) on {conn.url} differs from "
+            f"schema/labelstudio.xml ({_first_difference(config, project.label_config)}); run `reportedly "
+            "studio setup` to update the project", "RPT-STUDIO-DRIFT")
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    project: Project
+    created: bool
+    changed: tuple[str, ...]
+
+
+def setup_project(conn: Connection, *, title: str, config: str, instructions: str, description: str = "",
+                  overlap: int = 2) -> SetupResult:
+    """Create the project, or bring an existing one (matched by title) up to date; idempotent."""
+    from label_studio_sdk.core.api_error import ApiError
+    from label_studio_sdk.label_interface.interface import LabelInterface
+
+    try:
+        interface: Any = LabelInterface(config)
+        interface.validate()
+    except Exception as exc:  # the SDK raises several kinds for an invalid config
+        raise StudioError(f"the labeling config is invalid for Label Studio: {exc}", "RPT-STUDIO-CONFIG") from None
+    wanted: dict[str, Any] = {
+        "label_config": config,
+        "expert_instruction": instructions,
+        "show_instruction": True,
+        "description": description,
+        "maximum_annotations": overlap,
+        "show_skip_button": True,
+    }
+    project = find_project(conn, title)
+    try:
+        if project is None:
+            created = conn.client.projects.create(title=title, **wanted)
+            return SetupResult(_project(conn.client.projects.get(created.id)), True, tuple(wanted))
+        changed = {
+            key: value for key, value in wanted.items()
+            if (canonical_config(project.label_config) != canonical_config(config) if key == "label_config"
+                else project.raw.get(key) != value)
+        }
+        if changed:
+            conn.client.projects.update(project.id, **changed)
+            project = _project(conn.client.projects.get(project.id))
+        return SetupResult(project, False, tuple(changed))
+    except ApiError as exc:
+        raise StudioError(f"Label Studio refused the project settings (HTTP {exc.status_code}): "
+                          f"{_api_error_text(exc)}. A config that drops labels already used by annotations is "
+                          "refused: adjudicate or delete those annotations first", "RPT-STUDIO-CONFIG") from None
+
+
+def invite_url(conn: Connection) -> str:
+    """The sign-up link annotators use to join this server's organisation."""
+    invite = conn.request("GET", "api/invite")
+    return f"{conn.url}{invite['invite_url']}"
+
+
+# --- push ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExistingTask:
+    id: int
+    text: str
+
+
+def existing_tasks(conn: Connection, project: Project) -> dict[str, ExistingTask]:
+    """The project's tasks by ``data.doc_id`` (tasks without one are ignored)."""
+    found: dict[str, ExistingTask] = {}
+    page, seen = 1, 0
+    while True:
+        batch = conn.request("GET", "api/tasks", params={"project": project.id, "page_size": 1000, "page": page,
+                                                          "include": "id,data"})
+        tasks = batch.get("tasks", [])
+        for task in tasks:
+            data = task.get("data") or {}
+            doc_id = data.get(DOC_ID_KEY)
+            if isinstance(doc_id, str):
+                found.setdefault(doc_id, ExistingTask(int(task["id"]), str(data.get(TEXT_NAME, ""))))
+        seen += len(tasks)
+        if not tasks or seen >= int(batch.get("total", 0)):
+            return found
+        page += 1
+
+
+@dataclass
+class PushResult:
+    created: int = 0
+    already_there: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    predictions_created: int = 0
+    predictions_updated: int = 0
+    predictions_unchanged: int = 0
+    seconds: float = 0.0
+    convert_seconds: float = 0.0  # our own conversion (documents -> tasks), for the benchmark
+    check_seconds: float = 0.0  # checking the predictions before anything is sent
+
+
+def vocabulary_errors(doc: Document, schema: Schema) -> list[str]:
+    """Labels, attributes, values and relations of ``doc`` that the schema does not define."""
+    errors = []
+    for span in doc.spans:
+        if span.label not in schema.label_names:
+            errors.append(f"span {span.id}: unknown label {span.label!r}")
+            continue
+        allowed = {a.name: a for a in schema.attributes_of(span.label)}
+        for name, value in span.attrs.items():
+            if name not in allowed:
+                errors.append(f"span {span.id}: {span.label} has no attribute {name!r}")
+            elif value not in allowed[name].value_names:
+                errors.append(f"span {span.id}: {name} is {value!r}, not one of {list(allowed[name].value_names)}")
+    errors += [f"relation {r.head} -> {r.tail}: unknown label {r.label!r}" for r in doc.relations
+               if r.label not in schema.relation_names]
+    return errors
+
+
+def check_predictions(documents: Sequence[Document], predictions: Sequence[Document], schema: Schema,
+                      interface: Any) -> list[str]:
+    """Why these predictions cannot be pre-annotations of these documents (empty when they can).
+
+    A pre-annotation may leave a required attribute empty (the annotator fills it in); anything
+    else the validator or Label Studio's ``LabelInterface`` of the project's config rejects is an error.
+    """
+    texts = {doc.id: doc.text for doc in documents}
+    check = ConfigCheck(interface)
+    errors: list[str] = []
+    for pred in predictions:
+        found = [f"prediction {pred.id}: {e}" for e in vocabulary_errors(pred, schema)]
+        found += [f"prediction {pred.id}: {i.render()}" for i in check_document(pred, schema)
+                  if i.severity.value == "error" and i.code != "RPT-ATTR-MISSING"]
+        if pred.id in texts and pred.text != texts[pred.id]:
+            found.append(f"prediction {pred.id}: its text differs from the document's")
+        if not found:
+            found += [f"prediction {pred.id}: {p.render()}"
+                      for p in check(document_to_prediction(pred, schema, "check")["result"])]
+        errors += found
+    return errors
+
+
+def push(
+    conn: Connection,
+    project: Project,
+    documents: Sequence[Document],
+    schema: Schema,
+    *,
+    predictions: Sequence[Document] = (),
+    system: str | None = None,
+    batch_size: int = 500,
+    on_progress: Progress | None = None,
+) -> PushResult:
+    """Import ``documents`` as tasks, skipping those already there (matched by document id).
+
+    ``predictions`` (documents of ``system``) go in as pre-annotations with ``model_version =
+    system``; on a task already there, a prediction of ``system`` is added or updated in place.
+    """
+    from label_studio_sdk.core.api_error import ApiError
+    from label_studio_sdk.label_interface.interface import LabelInterface
+
+    began = time.perf_counter()
+    result = PushResult()
+    ids = [doc.id for doc in documents]
+    repeated = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
+    if repeated:
+        raise StudioError(f"document id(s) given twice: {', '.join(repeated[:10])}", "RPT-STUDIO-PUSH")
+    if predictions and not system:
+        raise StudioError("predictions need a system name (--system), used as Label Studio's model_version",
+                          "RPT-STUDIO-PUSH")
+    by_id = {doc.id: doc for doc in documents}
+    orphans = [p.id for p in predictions if p.id not in by_id]
+    if orphans:
+        raise StudioError(f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those "
+                          "documents too", "RPT-STUDIO-PUSH")
+    tick = time.perf_counter()
+    errors = check_predictions(documents, predictions, schema, LabelInterface(project.label_config))
+    result.check_seconds = time.perf_counter() - tick
+    if errors:
+        more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
+        raise StudioError("predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20])
+                          + more, "RPT-STUDIO-PUSH")
+    predicted = {p.id: p for p in predictions}
+    existing = existing_tasks(conn, project)
+    fresh: list[Document] = []
+    for doc in documents:
+        known = existing.get(doc.id)
+        if known is None:
+            fresh.append(doc)
+        elif known.text != doc.text:
+            result.conflicts.append(f"document {doc.id}: its text differs from task {known.id}'s; not pushed "
+                                    "(annotations are tied to the text: change it in a new document id)")
+        else:
+            result.already_there += 1
+    total = len(fresh) + sum(1 for p in predictions if p.id in existing)
+    done = 0
+    for start in range(0, len(fresh), batch_size):
+        batch = fresh[start:start + batch_size]
+        tick = time.perf_counter()
+        tasks = [document_to_task(doc, schema, predictions=[(str(system), predicted[doc.id])] if doc.id in predicted
+                                  else ()) for doc in batch]
+        result.convert_seconds += time.perf_counter() - tick
+        try:
+            conn.client.projects.import_tasks(project.id, request=tasks, return_task_ids=True)
+        except ApiError as exc:
+            raise StudioError(f"Label Studio refused tasks {batch[0].id} .. {batch[-1].id} (HTTP {exc.status_code}): "
+                              f"{_api_error_text(exc)}; {result.created} task(s) were imported before",
+                              "RPT-STUDIO-PUSH") from None
+        result.created += len(batch)
+        result.predictions_created += sum(1 for doc in batch if doc.id in predicted)
+        done += len(batch)
+        if on_progress:
+            on_progress(done, total)
+    if predictions:
+        _push_predictions_on_existing(conn, project, existing, predicted, schema, str(system), result)
+        if on_progress:
+            on_progress(total, total)
+        if project.raw.get("model_version") != system or not project.raw.get("show_collab_predictions"):
+            conn.client.projects.update(project.id, model_version=system, show_collab_predictions=True)
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _push_predictions_on_existing(conn: Connection, project: Project, existing: Mapping[str, ExistingTask],
+                                  predicted: Mapping[str, Document], schema: Schema, system: str,
+                                  result: PushResult) -> None:
+    targets = {existing[doc_id].id: pred for doc_id, pred in predicted.items() if doc_id in existing}
+    if not targets:
+        return
+    current: dict[int, Any] = {}
+    for item in conn.client.predictions.list(project=project.id):
+        if item.model_version == system and item.task in targets:
+            current[int(item.task)] = item
+    for task_id, pred in targets.items():
+        tick = time.perf_counter()
+        body = document_to_prediction(pred, schema, system)
+        result.convert_seconds += time.perf_counter() - tick
+        old = current.get(task_id)
+        if old is None:
+            conn.client.predictions.create(task=task_id, model_version=system, result=body["result"])
+            result.predictions_created += 1
+        elif list(old.result or []) != body["result"]:
+            conn.client.predictions.update(old.id, result=body["result"])
+            result.predictions_updated += 1
+        else:
+            result.predictions_unchanged += 1
+
+
+# --- pull ---------------------------------------------------------------------------------------
+
+
+def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) -> list[Any]:
+    """A snapshot export of every annotation, with full prediction bodies and annotator e-mails."""
+    exports = conn.client.projects.exports
+    snapshot = exports.create(
+        project.id,
+        title="reportedly studio pull",
+        serialization_options={"predictions": {"only_id": False}, "annotations__completed_by": {"only_id": False}},
+    )
+    deadline = time.monotonic() + timeout
+    while snapshot.status not in ("completed", "failed"):
+        if time.monotonic() > deadline:
+            raise StudioError(f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s",
+                              "RPT-STUDIO-EXPORT")
+        time.sleep(0.5)
+        snapshot = exports.get(project.id, snapshot.id)
+    if snapshot.status == "failed":
+        raise StudioError(f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the "
+                          "server log", "RPT-STUDIO-EXPORT")
+    try:
+        data = b"".join(exports.download(project.id, snapshot.id, export_type="JSON"))
+    finally:
+        exports.delete(project.id, snapshot.id)
+    tasks = json.loads(data)
+    if not isinstance(tasks, list):
+        raise StudioError(f"export {snapshot.id} is not a list of tasks", "RPT-STUDIO-EXPORT")
+    return tasks
+
+
+@dataclass
+class WriteResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    kept_local: list[Path] = field(default_factory=list)  # edited locally since the last pull
+    failed: list[str] = field(default_factory=list)  # annotations not converted (see the problems)
+    problems: list[Problem] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)  # validation of the written layers
+    seconds: float = 0.0
+    convert_seconds: float = 0.0  # the pure conversion (export -> documents)
+    local_seconds: float = 0.0  # validating and writing the layers
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.failed) or any(p.severity is Severity.ERROR for p in self.problems) or any(
+            i.severity.value == "error" for i in self.incidents)
+
+
+def _digest(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def write_layers(conversion: ExportConversion, out: Path, schema: Schema, *, state_path: Path | None,
+                 force: bool = False) -> WriteResult:
+    """Write each converted layer to ``out/<annotator>/<doc-id>.json``, atomically.
+
+    A file equal to what would be written is left alone (a re-pull with no change rewrites nothing).
+    A file that differs from what the last pull wrote (per ``state_path``), or that no pull wrote, was
+    edited here: it is kept, and reported, unless ``force``.
+    """
+    result = WriteResult(problems=list(conversion.all_problems))
+    state: dict[str, str] = {}
+    if state_path is not None and state_path.exists():
+        try:
+            loaded = json.loads(state_path.read_text(encoding="utf-8"))
+            state = dict(loaded.get("layers", {})) if isinstance(loaded, dict) else {}
+        except (OSError, json.JSONDecodeError):
+            state = {}
+    before = dict(state)
+    for layer in conversion.layers:
+        where = f"task {layer.task_id}, annotation {layer.annotation_id} ({layer.annotator}, document {layer.doc_id})"
+        if layer.document is None:
+            result.failed.append(where)
+            continue
+        if not re.match(DOC_ID_PATTERN, layer.doc_id) or not re.match(DOC_ID_PATTERN, layer.annotator):
+            result.failed.append(f"{where}: the annotator or document id cannot be a file name")
+            continue
+        path = Path(out) / layer.annotator / f"{layer.doc_id}.json"
+        # the conversion admits only the schema's labels, attributes, values and relations, and writes
+        # the provenance itself: what is left to check is the document's own consistency
+        result.incidents += [replace(i, file=str(path)) for i in check_document(layer.document, schema)]
+        content = dumps_document(layer.document)
+        key = str(path.resolve())
+        if path.exists():
+            current = path.read_text(encoding="utf-8")
+            if current == content:
+                state[key] = _digest(content)
+                result.unchanged.append(path)
+                continue
+            if not force and state.get(key) != _digest(current):
+                result.kept_local.append(path)
+                continue
+        atomic_write_text(path, content)
+        state[key] = _digest(content)
+        result.written.append(path)
+    if state_path is not None and state != before:
+        atomic_write_text(state_path, json.dumps({"layers": dict(sorted(state.items()))}, indent=2) + "\n")
+    return result
+
+
+def convert_export(tasks: Any, schema: Schema, config: str | None, *,
+                   annotators: Mapping[str, str] | None = None) -> tuple[ExportConversion, float]:
+    """The pure conversion of an export, timed (seconds) for the benchmark."""
+    from label_studio_sdk.label_interface.interface import LabelInterface
+
+    interface = LabelInterface(config) if config else None
+    tick = time.perf_counter()
+    conversion = export_to_layers(tasks, schema, annotators=annotators, interface=interface)
+    return conversion, time.perf_counter() - tick
+
+
+def pull(conn: Connection, project: Project, schema: Schema, out: Path, *, config: str,
+         state_path: Path | None, force: bool = False, annotators: Mapping[str, str] | None = None) -> WriteResult:
+    """Export the project's annotations and write them as layers (see :func:`write_layers`)."""
+    began = time.perf_counter()
+    check_config(conn, project, config)
+    tasks = fetch_export(conn, project)
+    conversion, convert_seconds = convert_export(tasks, schema, config, annotators=annotators)
+    tick = time.perf_counter()
+    result = write_layers(conversion, out, schema, state_path=state_path, force=force)
+    result.convert_seconds = convert_seconds
+    result.local_seconds = time.perf_counter() - tick
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def read_export_file(path: Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StudioError(f"{path}: cannot read a Label Studio JSON export ({exc})", "RPT-LS-FORMAT") from None
+
+
+def tasks_payload(documents: Iterable[Document], schema: Schema, *, predictions: Sequence[Document] = (),
+                  system: str | None = None) -> list[dict[str, Any]]:
+    """The tasks `push` would import, for a file to import in Label Studio's UI."""
+    predicted = {p.id: p for p in predictions}
+    return [document_to_task(doc, schema, predictions=[(str(system), predicted[doc.id])]
+                             if doc.id in predicted and system else ()) for doc in documents]
+
+
+# --- inputs -------------------------------------------------------------------------------------
+
+
+def text_document(path: Path) -> Document:
+    """A plain-text file as a new, unannotated document (id from the file name; text kept byte-exact,
+    CRLF included; a leading byte-order mark dropped)."""
+    doc_id = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(path).stem).strip("-._")
+    if not doc_id:
+        raise StudioError(f"{path}: no document id can be made from this file name", "RPT-STUDIO-PUSH")
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise StudioError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})", "RPT-ENCODING") from None
+    return Document(id=doc_id, text=text, meta={"origin": "user_supplied"})
+
+
+def read_inputs(paths: Iterable[Path]) -> list[Document]:
+    """Documents to push: corpus ``.json`` files (their spans are not pushed), JSONL of ``{id, text,
+    meta}``, ``.txt`` files, or folders of ``.json`` and ``.txt`` files."""
+    from reportedly.document import DocumentError, read_document, read_jsonl
+
+    docs: list[Document] = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            raise StudioError(f"{path}: no such file or folder", "RPT-PATH-MISSING")
+        try:
+            if path.is_dir():
+                for child in sorted([*path.glob("*.json"), *path.glob("*.txt")]):
+                    docs.append(read_document(child) if child.suffix == ".json" else text_document(child))
+            elif path.suffix == ".jsonl":
+                docs += read_jsonl(path)
+            elif path.suffix == ".txt":
+                docs.append(text_document(path))
+            else:
+                docs.append(read_document(path))
+        except DocumentError as exc:
+            raise StudioError(str(exc), exc.code) from None
+        except OSError as exc:
+            raise StudioError(f"{path}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
+    bad = [doc.id for doc in docs if not re.match(DOC_ID_PATTERN, doc.id)]
+    if bad:
+        raise StudioError(f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')",
+                          "RPT-STUDIO-PUSH")
+    return [Document(doc.id, doc.text, doc.meta) for doc in docs]
