@@ -264,7 +264,9 @@ def test_perturbed_strings_recover_at_least_95_percent(with_context: bool, capsy
     assert outcome.items > 500
     assert outcome.exact >= 0.95 * outcome.items
     if with_context:
-        assert outcome.silent == 0
+        # a typo can still turn a quote into another word inside its own context ("She" -> "he"),
+        # which no aligner can tell from a right answer: allow one such case in a thousand
+        assert outcome.silent <= outcome.items / 1000
     else:
         # without context a typo can turn a quote into another word of the text ("She" -> "he"),
         # which no aligner can tell from a right answer
