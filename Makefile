@@ -19,6 +19,7 @@ test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check reportedly tests eval
+	$(BIN)/ruff format --check reportedly tests eval
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -46,9 +46,21 @@ from reportedly.document import Document, Relation, Span
 
 _TRANSLATE = str.maketrans(
     {
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
         "\u00a0": " ",
     }
 )
@@ -91,8 +103,11 @@ class Alignment:
     def approximate(self) -> list[str]:
         """Ids of spans placed by an approximate match (fuzzy, projected through the context, or
         cutting a word in two): right most of the time, but worth a look."""
-        return [span_id for span_id, method in self.methods.items()
-                if method.split("+", 1)[0] in APPROXIMATE_STAGES or any(f in method for f in _UNSURE_FLAGS)]
+        return [
+            span_id
+            for span_id, method in self.methods.items()
+            if method.split("+", 1)[0] in APPROXIMATE_STAGES or any(f in method for f in _UNSURE_FLAGS)
+        ]
 
     def summary(self) -> dict[str, Any]:
         """The record written to a prediction's ``provenance["alignment"]`` (see eval/LLM_FORMAT.md)."""
@@ -110,8 +125,13 @@ class Alignment:
             ],
             "methods": dict(sorted(stages.items())),
             "approximate": [
-                {"item": span_id, "method": self.methods[span_id], "score": _rounded(self.scores.get(span_id)),
-                 "quote": self.quotes.get(span_id, ""), "text": spans[span_id].text}
+                {
+                    "item": span_id,
+                    "method": self.methods[span_id],
+                    "score": _rounded(self.scores.get(span_id)),
+                    "quote": self.quotes.get(span_id, ""),
+                    "text": spans[span_id].text,
+                }
                 for span_id in self.approximate()
             ],
         }
@@ -264,7 +284,7 @@ class Aligner:
         return self._folded, self._starts, self._ends
 
     def _similarity(self, quote: str, place: Place) -> float:
-        return float(fuzz.ratio(_lower(normalise(quote)), _lower(normalise(self.text[place[0]:place[1]]))))
+        return float(fuzz.ratio(_lower(normalise(quote)), _lower(normalise(self.text[place[0] : place[1]]))))
 
     def fuzzy_places(self, quote: str, *, within: Sequence[Place] | None = None) -> list[tuple[Place, float]]:
         """Word-bounded places that match ``quote`` approximately, best first; places that overlap a
@@ -286,8 +306,13 @@ class Aligner:
         cutoff = max(0.0, threshold - _COARSE_SLACK)
         if one_edit:
             cutoff = min(cutoff, 100 * (1 - 2 / (2 * length)) - 1)
-        coarse = process.extract(needle, [folded[s : s + length] for s in starts], scorer=fuzz.ratio,
-                                 limit=_COARSE_LIMIT, score_cutoff=cutoff)
+        coarse = process.extract(
+            needle,
+            [folded[s : s + length] for s in starts],
+            scorer=fuzz.ratio,
+            limit=_COARSE_LIMIT,
+            score_cutoff=cutoff,
+        )
         reach = max(3, length // 8)
         scored: list[tuple[float, int, int, int]] = []  # (score, -length error, start, end)
         for _, _, index in coarse:
@@ -411,12 +436,13 @@ class Aligner:
         return Located(None, method, "ambiguous")
 
     def _key(self, place: Place) -> str:
-        return normalise(self.text[place[0]:place[1]])
+        return normalise(self.text[place[0] : place[1]])
 
     def _in_order(self, places: Sequence[Place], label: str) -> tuple[Place, bool]:
         """The first place after the last span with the same text that also keeps the label's
         spans in document order (True); failing that, the first after the same text, else the
         last place (False: the order assumption broke, so the choice is a guess)."""
+
         def after_same_text(p: Place) -> bool:
             return p[0] >= self._last_end.get(self._key(p), -1)
 
@@ -478,16 +504,24 @@ def align_document(
         span_id = str(item.get("id") or f"T{index + 1}")
         label, quote = item.get("label"), item.get("text")
         if not isinstance(label, str) or not isinstance(quote, str):
-            problems.append(Problem(doc_id, span_id, "bad_item", REASONS["bad_item"],
-                                    str(label or ""), str(quote or "")))
+            problems.append(
+                Problem(doc_id, span_id, "bad_item", REASONS["bad_item"], str(label or ""), str(quote or ""))
+            )
             continue
         if span_id in methods:
             problems.append(Problem(doc_id, span_id, "duplicate_id", REASONS["duplicate_id"], label, quote))
             continue
         if labels is not None and label not in labels:
-            problems.append(Problem(doc_id, span_id, "unknown_label",
-                                    f"{label} {quote!r}: {REASONS['unknown_label']} ({', '.join(labels)})",
-                                    label, quote))
+            problems.append(
+                Problem(
+                    doc_id,
+                    span_id,
+                    "unknown_label",
+                    f"{label} {quote!r}: {REASONS['unknown_label']} ({', '.join(labels)})",
+                    label,
+                    quote,
+                )
+            )
             continue
         occurrence = item.get("occurrence")
         context = item.get("context")
@@ -498,19 +532,29 @@ def align_document(
             label=label,
         )
         if found.place is None:
-            problems.append(Problem(doc_id, span_id, found.reason, f"{label} {quote!r}: {REASONS[found.reason]}",
-                                    label, quote))
+            problems.append(
+                Problem(doc_id, span_id, found.reason, f"{label} {quote!r}: {REASONS[found.reason]}", label, quote)
+            )
             unplaced_labels.add(label)
             continue
         attrs = item.get("attrs") or {}
         start, end = found.place
-        spans.append(Span(span_id, label, start, end, text[start:end],
-                          {str(k): str(v) for k, v in attrs.items()} if isinstance(attrs, Mapping) else {}))
+        spans.append(
+            Span(
+                span_id,
+                label,
+                start,
+                end,
+                text[start:end],
+                {str(k): str(v) for k, v in attrs.items()} if isinstance(attrs, Mapping) else {},
+            )
+        )
         # in order mode, an earlier item of the label that found no place, or an unsure one, may
         # have left its place to this one
         unsure = found.method.split("+", 1)[0] in APPROXIMATE_STAGES or any(f in found.method for f in _UNSURE_FLAGS)
-        methods[span_id] = found.method + ("+after-unsure" if "+order" in found.method
-                                           and label in unplaced_labels else "")
+        methods[span_id] = found.method + (
+            "+after-unsure" if "+order" in found.method and label in unplaced_labels else ""
+        )
         if unsure:
             unplaced_labels.add(label)
         quotes[span_id] = quote
@@ -525,9 +569,16 @@ def align_document(
         rel = Relation(item["label"], item["head"], item["tail"])
         missing = [arg for arg in (rel.head, rel.tail) if arg not in methods]
         if missing:
-            problems.append(Problem(doc_id, f"{rel.label} {rel.head}->{rel.tail}", "unknown_span",
-                                    f"{REASONS['unknown_span']}: {', '.join(missing)}", rel.label,
-                                    kind="relation"))
+            problems.append(
+                Problem(
+                    doc_id,
+                    f"{rel.label} {rel.head}->{rel.tail}",
+                    "unknown_span",
+                    f"{REASONS['unknown_span']}: {', '.join(missing)}",
+                    rel.label,
+                    kind="relation",
+                )
+            )
             continue
         relations.append(rel)
     document = Document(doc_id, text, dict(meta or {}), tuple(spans), tuple(relations), dict(provenance or {}))

@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from reportedly.document import Document, Span
+from reportedly.incidents import Incident
 from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
 from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
 from reportedly.scoring.arrays import SpanColumns, offsets, span_columns
 from reportedly.scoring.attributes import attribute_codes, attribute_columns, attribute_metrics
-from reportedly.scoring.incidents import EvaluationError, Incident
+from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
 from reportedly.scoring.metrics import Compiled, Group, compile_group
 from reportedly.scoring.profile import MEASURES, profile_columns, profile_metrics, profile_series
@@ -97,17 +98,30 @@ def evaluate(
     alignment = alignment_summary(first.documents)
     if alignment["unaligned"]:
         reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(alignment["reasons"].items()))
-        warnings.append(Incident(
-            "RPT-PRED-UNALIGNED", f"{alignment['unaligned']} of {alignment['items']} quoted span(s) of "
-            f"{first.system} could not be placed ({reasons}); they count as not predicted", first.source,
-        ))
+        warnings.append(
+            Incident(
+                "RPT-PRED-UNALIGNED",
+                f"{alignment['unaligned']} of {alignment['items']} quoted span(s) of "
+                f"{first.system} could not be placed ({reasons}); they count as not predicted",
+                first.source,
+            )
+        )
     main = _system(shared, first, warnings)
     other = None
     if vs is not None:
         other_set = _prediction_set(vs, texts, None)
         other = _system(shared, other_set, warnings)
-    result = _finish(shared, gold_set, main, other, warnings, resamples=resamples, seed=seed,
-                     confidence=confidence, progress=progress)
+    result = _finish(
+        shared,
+        gold_set,
+        main,
+        other,
+        warnings,
+        resamples=resamples,
+        seed=seed,
+        confidence=confidence,
+        progress=progress,
+    )
     if alignment["items"]:
         result = replace(result, settings={**result.settings, "alignment": alignment})
     return result
@@ -127,8 +141,13 @@ def alignment_summary(documents: Sequence[Document]) -> dict[str, Any]:
         for item in record.get("unaligned", []):
             reason = str(item.get("reason", "unknown")) if isinstance(item, dict) else "unknown"
             reasons[reason] = reasons.get(reason, 0) + 1
-    return {"items": items, "aligned": aligned, "unaligned": items - aligned, "approximate": approximate,
-            "reasons": reasons}
+    return {
+        "items": items,
+        "aligned": aligned,
+        "unaligned": items - aligned,
+        "approximate": approximate,
+        "reasons": reasons,
+    }
 
 
 # --- inputs ----------------------------------------------------------------------------------
@@ -150,15 +169,19 @@ def _check_unique_gold(docs: Sequence[Document]) -> None:
     seen: set[str] = set()
     for doc in docs:
         if doc.id in seen:
-            raise EvaluationError([Incident("RPT-EVAL-GOLD-INVALID", f"document id {doc.id!r} occurs twice",
-                                            doc_id=doc.id)])
+            raise EvaluationError(
+                [Incident("RPT-EVAL-GOLD-INVALID", f"document id {doc.id!r} occurs twice", doc_id=doc.id)]
+            )
         seen.add(doc.id)
 
 
 def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | None) -> PredictionSet:
     if isinstance(predicted, PredictionSet):
-        return predicted if system is None else PredictionSet(
-            predicted.documents, system, predicted.source, predicted.locations)
+        return (
+            predicted
+            if system is None
+            else PredictionSet(predicted.documents, system, predicted.source, predicted.locations)
+        )
     if isinstance(predicted, str | Path):
         return load_predictions(Path(predicted), texts, system=system)
     problems: list[Incident] = []
@@ -166,8 +189,10 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
     for i, doc in enumerate(predicted):
         if doc.id in seen or doc.id not in texts or doc.text != texts[doc.id]:
             code, message = (
-                ("RPT-PRED-UNKNOWN-DOC", f"document id {doc.id!r} is not in the gold") if doc.id not in texts
-                else ("RPT-PRED-DUPLICATE-DOC", f"document {doc.id!r} predicted twice") if doc.id in seen
+                ("RPT-PRED-UNKNOWN-DOC", f"document id {doc.id!r} is not in the gold")
+                if doc.id not in texts
+                else ("RPT-PRED-DUPLICATE-DOC", f"document {doc.id!r} predicted twice")
+                if doc.id in seen
                 else ("RPT-PRED-TEXT-MISMATCH", "text differs from the gold text")
             )
             problems.append(Incident(code, message, f"<documents>[{i}]", doc_id=doc.id))
@@ -201,10 +226,12 @@ class _Shared:
         if self.gold_relations is not None:
             problems += _relation_problems(self.gold_relations, gold, len(self.relation_names), None)
         if problems:
-            raise EvaluationError([
-                Incident("RPT-EVAL-GOLD-INVALID", f"{p.code}: {p.message}", p.file, p.line, p.doc_id)
-                for p in problems
-            ])
+            raise EvaluationError(
+                [
+                    Incident("RPT-EVAL-GOLD-INVALID", f"{p.code}: {p.message}", p.file, p.line, p.doc_id)
+                    for p in problems
+                ]
+            )
         self.starts = sentence_starts([d.text for d in gold]) if "slices" in tracks else []
 
 
@@ -214,10 +241,13 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
     missing = [d.id for d, p in zip(shared.gold, aligned, strict=True) if p is None]
     if missing:
         shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-        warnings.append(Incident(
-            "RPT-PRED-MISSING-DOC", f"{len(missing)} gold document(s) have no prediction from "
-            f"{predictions.system}: {shown}", predictions.source,
-        ))
+        warnings.append(
+            Incident(
+                "RPT-PRED-MISSING-DOC",
+                f"{len(missing)} gold document(s) have no prediction from {predictions.system}: {shown}",
+                predictions.source,
+            )
+        )
     n_docs, tracks, schema = len(shared.gold), shared.tracks, shared.schema
     mismatches: list[tuple[int, Span]] = []
     pred_spans = span_columns(aligned, shared.offsets, shared.label_index, mismatches=mismatches)
@@ -233,12 +263,16 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
     match = align_spans(shared.gold_spans, pred_spans)
     codes = attribute_codes(match, schema) if {"attributes", "slices"} & set(tracks) else None
     if codes is not None and codes.unknown:
-        raise EvaluationError([
-            Incident("RPT-PRED-ATTR-VALUE",
-                     f"span {pred_spans.spans[i].id}: {attr} = {value!r} is not a value of {attr}",
-                     *locate(int(pred_spans.doc[i])))
-            for i, attr, value in codes.unknown
-        ])
+        raise EvaluationError(
+            [
+                Incident(
+                    "RPT-PRED-ATTR-VALUE",
+                    f"span {pred_spans.spans[i].id}: {attr} = {value!r} is not a value of {attr}",
+                    *locate(int(pred_spans.doc[i])),
+                )
+                for i, attr, value in codes.unknown
+            ]
+        )
     rel_pairs = None
     if shared.gold_relations is not None and pred_relations is not None:
         rel_pairs = match_relations(match, shared.gold_relations, pred_relations)
@@ -250,18 +284,29 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
             counts = span_counts(match, n_docs=n_docs, n_labels=len(shared.labels), gold_in=g_spans, pred_in=p_spans)
             group.add(span_columns_of(counts, shared.labels), span_metrics(shared.labels))
         if "attributes" in tracks and codes is not None:
-            group.add(attribute_columns(match, codes, schema, n_docs=n_docs, gold_in=g_spans, pred_in=p_spans),
-                      attribute_metrics(schema))
+            group.add(
+                attribute_columns(match, codes, schema, n_docs=n_docs, gold_in=g_spans, pred_in=p_spans),
+                attribute_metrics(schema),
+            )
         gold_relations = shared.gold_relations
         if (
-            "relations" in tracks and rel_pairs is not None and gold_relations is not None
+            "relations" in tracks
+            and rel_pairs is not None
+            and gold_relations is not None
             and pred_relations is not None
         ):
-            group.add(relation_columns_counts(
-                rel_pairs, gold_relations, pred_relations, shared.relation_names, n_docs=n_docs,
-                gold_in=gold_in.relations if gold_in is not None else None,
-                pred_in=pred_in.relations if pred_in is not None else None,
-            ), relation_metrics(shared.relation_names))
+            group.add(
+                relation_columns_counts(
+                    rel_pairs,
+                    gold_relations,
+                    pred_relations,
+                    shared.relation_names,
+                    n_docs=n_docs,
+                    gold_in=gold_in.relations if gold_in is not None else None,
+                    pred_in=pred_in.relations if pred_in is not None else None,
+                ),
+                relation_metrics(shared.relation_names),
+            )
 
     whole = Group("")
     tables(whole, None, None)
@@ -329,8 +374,13 @@ def _span_problems(
     bad_range = (local_start < 0) | (local_start >= local_end) | (local_end > lengths[spans.doc])
     for i in np.flatnonzero(bad_range).tolist():
         s, d = spans.spans[i], int(spans.doc[i])
-        problems.append(Incident("RPT-PRED-OFFSET-RANGE", f"span {s.id} [{s.start}, {s.end}) in a text of "
-                                 f"{lengths[d]} code points", *at(d)))
+        problems.append(
+            Incident(
+                "RPT-PRED-OFFSET-RANGE",
+                f"span {s.id} [{s.start}, {s.end}) in a text of {lengths[d]} code points",
+                *at(d),
+            )
+        )
     for i in np.flatnonzero(spans.label == n_labels).tolist():
         s, d = spans.spans[i], int(spans.doc[i])
         problems.append(Incident("RPT-PRED-LABEL-UNKNOWN", f"span {s.id} has label {s.label!r}", *at(d)))
@@ -338,14 +388,17 @@ def _span_problems(
         doc = docs[d]
         if doc is not None and 0 <= s.start < s.end <= len(doc.text):
             actual = doc.text[s.start : s.end]
-            problems.append(Incident("RPT-PRED-OFFSET-MISMATCH", f"span {s.id}: text[{s.start}:{s.end}] is "
-                                     f"{actual!r} but the span says {s.text!r}", *at(d)))
+            problems.append(
+                Incident(
+                    "RPT-PRED-OFFSET-MISMATCH",
+                    f"span {s.id}: text[{s.start}:{s.end}] is {actual!r} but the span says {s.text!r}",
+                    *at(d),
+                )
+            )
     return problems
 
 
-def _id_problems(
-    docs: Sequence[Document | None], locate: Locate | None
-) -> list[Incident]:
+def _id_problems(docs: Sequence[Document | None], locate: Locate | None) -> list[Incident]:
     problems = []
     for d, doc in enumerate(docs):
         if doc is None:
@@ -373,9 +426,13 @@ def _relation_problems(
         if rels.label[i] == n_names:
             problems.append(Incident("RPT-PRED-REL-UNKNOWN", f"relation label {rel.label!r}", *where))
         else:
-            problems.append(Incident("RPT-PRED-REL-MISSING-ARG",
-                                     f"{rel.label} {rel.head} -> {rel.tail} names a span id that does not exist",
-                                     *where))
+            problems.append(
+                Incident(
+                    "RPT-PRED-REL-MISSING-ARG",
+                    f"{rel.label} {rel.head} -> {rel.tail} names a span id that does not exist",
+                    *where,
+                )
+            )
     return problems
 
 
@@ -394,9 +451,7 @@ def _value(x: float) -> float | None:
 
 def _counts(group: Group) -> dict[str, int]:
     return {
-        name: round(float(values.sum()))
-        for name, values in group.columns.items()
-        if not name.startswith("profile_")
+        name: round(float(values.sum())) for name, values in group.columns.items() if not name.startswith("profile_")
     }
 
 
@@ -437,8 +492,9 @@ def _finish(
             pair = (compiled_other, other.series) if (other and compiled_other and group.name == "") else None
             boot = None
             if resamples > 0:
-                boot = stats.bootstrap(comp, main.series, resamples=resamples, seed=seed, confidence=confidence,
-                                       other=pair, tick=tick)
+                boot = stats.bootstrap(
+                    comp, main.series, resamples=resamples, seed=seed, confidence=confidence, other=pair, tick=tick
+                )
                 group_ci = {k: _interval(row) for k, row in zip(comp.keys, boot.ci, strict=True)}
             if group.name == "":
                 scores, ci = group_scores, group_ci
@@ -493,19 +549,25 @@ def _comparison(
 ) -> Comparison:
     a, b = stats.point(comp, main.series), stats.point(comp_other, other.series)
     keys = comp.keys
-    p_ar = (stats.randomization(comp, main.series, (comp_other, other.series), trials=resamples, seed=seed, tick=tick)
-            if resamples > 0 else np.full(len(keys), np.nan))
+    p_ar = (
+        stats.randomization(comp, main.series, (comp_other, other.series), trials=resamples, seed=seed, tick=tick)
+        if resamples > 0
+        else np.full(len(keys), np.nan)
+    )
     none: dict[str, Interval | None] = dict.fromkeys(keys)
     return Comparison(
         other=other.name,
         scores={k: _value(v) for k, v in zip(keys, b.tolist(), strict=True)},
         ci={k: _interval(r) for k, r in zip(keys, boot.ci_other, strict=True)}
-        if boot and boot.ci_other is not None else none,
+        if boot and boot.ci_other is not None
+        else none,
         diff={k: _value(x - y) for k, x, y in zip(keys, a.tolist(), b.tolist(), strict=True)},
         diff_ci={k: _interval(r) for k, r in zip(keys, boot.diff_ci, strict=True)}
-        if boot and boot.diff_ci is not None else none,
+        if boot and boot.diff_ci is not None
+        else none,
         p_bootstrap={k: _value(p) for k, p in zip(keys, boot.p_bootstrap.tolist(), strict=True)}
-        if boot and boot.p_bootstrap is not None else dict.fromkeys(keys),
+        if boot and boot.p_bootstrap is not None
+        else dict.fromkeys(keys),
         p_randomization={k: _value(p) for k, p in zip(keys, p_ar.tolist(), strict=True)},
         resamples=resamples,
         trials=resamples,
@@ -520,14 +582,20 @@ def _progress(enabled: bool, total: int) -> Any:
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    return Progress(TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
 
 
 def _git_hash() -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PACKAGE_ROOT, capture_output=True, text=True,
-                              timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=PACKAGE_ROOT, capture_output=True, text=True, timeout=5, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None

@@ -39,8 +39,11 @@ def free_port() -> int:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """This process's environment without anything that would steer Label Studio or our client."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("LABEL_STUDIO_", "REPORTEDLY_STUDIO")) and k not in studio_server.LEAKY_ENV}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("LABEL_STUDIO_", "REPORTEDLY_STUDIO")) and k not in studio_server.LEAKY_ENV
+    }
     env.update(extra)
     return env
 
@@ -80,8 +83,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory, studio_template: Path) -> I
     """A running Label Studio with its own data folder, admin and token."""
     paths = StudioPaths(tmp_path_factory.mktemp("studio") / ".studio")
     try:
-        result = studio_server.serve(paths, port=free_port(), template=studio_template, env=clean_env(),
-                                     timeout=240)
+        result = studio_server.serve(paths, port=free_port(), template=studio_template, env=clean_env(), timeout=240)
     except StudioError as exc:
         pytest.fail(f"Label Studio did not start: {exc}\n--- {paths.log} ---\n{studio_server.log_tail(paths.log)}")
     server = StudioServer(paths, result)
@@ -113,14 +115,24 @@ TEXT = (
 
 def sample_document(text: str = TEXT) -> Document:
     """A corpus-like gold document: emoji, a combining accent and CRLF in its text."""
+
     def at(fragment: str, after: int = 0) -> tuple[int, int]:
         start = text.index(fragment, after)
         return start, start + len(fragment)
 
-    s1, c1, u1, h1 = at("Officials 👍🏽 at the ministry"), at("the plan was reportedly cafe\u0301-approved"), \
-        at("confirmed"), at("reportedly")
-    s2, c2, u2, h2, h3 = at("A senior official 🇺🇦"), at("costs may rise by about 40 percent"), at("said"), \
-        at("may"), at("about")
+    s1, c1, u1, h1 = (
+        at("Officials 👍🏽 at the ministry"),
+        at("the plan was reportedly cafe\u0301-approved"),
+        at("confirmed"),
+        at("reportedly"),
+    )
+    s2, c2, u2, h2, h3 = (
+        at("A senior official 🇺🇦"),
+        at("costs may rise by about 40 percent"),
+        at("said"),
+        at("may"),
+        at("about"),
+    )
     spans = (
         make_span(text, "S1", "SOURCE", *s1, source_type="named_organization", anonymity_reason="not_applicable"),
         make_span(text, "C1", "CLAIM", *c1, quote="indirect"),
@@ -133,13 +145,22 @@ def sample_document(text: str = TEXT) -> Document:
         make_span(text, "H3", "HEDGE", *h3, hedge_type="approximator", holder="source"),
     )
     relations = (
-        Relation("attributed_to", "C1", "S1"), Relation("introduced_by", "C1", "U1"), Relation("hedges", "H1", "C1"),
-        Relation("attributed_to", "C2", "S2"), Relation("introduced_by", "C2", "U2"), Relation("hedges", "H2", "C2"),
+        Relation("attributed_to", "C1", "S1"),
+        Relation("introduced_by", "C1", "U1"),
+        Relation("hedges", "H1", "C1"),
+        Relation("attributed_to", "C2", "S2"),
+        Relation("introduced_by", "C2", "U2"),
+        Relation("hedges", "H2", "C2"),
         Relation("hedges", "H3", "C2"),
     )
-    return Document("wire-0001", text, {"genre": "wire", "topic": "defense", "origin": "constructed"}, spans,
-                    relations, {"layer": "gold", "annotators": ["a1"], "method": "test", "schema_version": "1.0.0"})
-
+    return Document(
+        "wire-0001",
+        text,
+        {"genre": "wire", "topic": "defense", "origin": "constructed"},
+        spans,
+        relations,
+        {"layer": "gold", "annotators": ["a1"], "method": "test", "schema_version": "1.0.0"},
+    )
 
 
 # --- people at the editor -------------------------------------------------------------------
@@ -154,8 +175,9 @@ class Annotator:
         self.http = httpx.Client(base_url=url, follow_redirects=True, timeout=60)
         path = invite.removeprefix(url)
         self.http.get(path)
-        response = self.http.post(path, data={"email": email, "password": password,
-                                              "csrfmiddlewaretoken": self.http.cookies["csrftoken"]})
+        response = self.http.post(
+            path, data={"email": email, "password": password, "csrfmiddlewaretoken": self.http.cookies["csrftoken"]}
+        )
         if "sessionid" not in self.http.cookies:
             raise AssertionError(f"sign-up of {email} failed: HTTP {response.status_code} {response.text[:300]}")
         self.password = password
@@ -163,12 +185,27 @@ class Annotator:
     def headers(self) -> dict[str, str]:
         return {"X-CSRFToken": self.http.cookies["csrftoken"], "Referer": self.url + "/"}
 
-    def annotate(self, project_id: int, task_id: int, result: list[dict[str, Any]], *,
-                 parent_prediction: int | None = None, lead_time: float = 61.5) -> dict[str, Any]:
-        body = {"lead_time": lead_time, "result": result, "draft_id": 0, "parent_prediction": parent_prediction,
-                "parent_annotation": None, "started_at": "2025-05-01T09:00:00.000Z", "project": str(project_id)}
-        response = self.http.post(f"/api/tasks/{task_id}/annotations?project={project_id}", json=body,
-                                  headers=self.headers())
+    def annotate(
+        self,
+        project_id: int,
+        task_id: int,
+        result: list[dict[str, Any]],
+        *,
+        parent_prediction: int | None = None,
+        lead_time: float = 61.5,
+    ) -> dict[str, Any]:
+        body = {
+            "lead_time": lead_time,
+            "result": result,
+            "draft_id": 0,
+            "parent_prediction": parent_prediction,
+            "parent_annotation": None,
+            "started_at": "2025-05-01T09:00:00.000Z",
+            "project": str(project_id),
+        }
+        response = self.http.post(
+            f"/api/tasks/{task_id}/annotations?project={project_id}", json=body, headers=self.headers()
+        )
         response.raise_for_status()
         return dict(response.json())
 

@@ -22,8 +22,9 @@ from reportedly.cli import app
 from reportedly.document import Document, make_span, read_document, read_jsonl, write_document
 
 runner = CliRunner()
-TEXT = ("Officials said the \u201cdeal\u201d is close \u2014 officials said it twice. "
-        "Zoe\u0308 said \U0001F6A2 ok.\r\nEnd.")
+TEXT = (
+    "Officials said the \u201cdeal\u201d is close \u2014 officials said it twice. Zoe\u0308 said \U0001f6a2 ok.\r\nEnd."
+)
 
 
 # --- stages ---------------------------------------------------------------------------------------
@@ -39,8 +40,8 @@ def test_exact_then_normalised() -> None:
 
 def test_offsets_are_code_points_with_astral_combining_and_crlf() -> None:
     aligner = Aligner(TEXT)
-    (start, end), _, _ = aligner.locate("Zoe\u0308 said \U0001F6A2 ok.\nEnd")
-    assert TEXT[start:end] == "Zoe\u0308 said \U0001F6A2 ok.\r\nEnd"
+    (start, end), _, _ = aligner.locate("Zoe\u0308 said \U0001f6a2 ok.\nEnd")
+    assert TEXT[start:end] == "Zoe\u0308 said \U0001f6a2 ok.\r\nEnd"
     assert aligner.locate("End.")[0] == (len(TEXT) - 4, len(TEXT))
 
 
@@ -76,8 +77,10 @@ def test_order_mode_takes_repeats_in_turn_and_keeps_label_order() -> None:
     aligner = Aligner(TEXT, "order")
     assert [aligner.find("said", label="CUE").place for _ in range(3)] == [(10, 14), (47, 51), (67, 71)]
     text = "We talked about costs. Costs rose roughly 5% and about 9 firms left."
-    record = {"id": "d", "spans": [{"id": "H1", "label": "HEDGE", "text": "roughly"},
-                                   {"id": "H2", "label": "HEDGE", "text": "about"}]}
+    record = {
+        "id": "d",
+        "spans": [{"id": "H1", "label": "HEDGE", "text": "roughly"}, {"id": "H2", "label": "HEDGE", "text": "about"}],
+    }
     # H2 comes after H1, so it is the "about" after "roughly", not the one in "talked about"
     places = {s.id: s.start for s in align_document(record, text, mode="order").document.spans}
     assert places == {"H1": 34, "H2": 49}
@@ -158,9 +161,16 @@ def test_align_document_reports_every_problem_with_its_reason() -> None:
     result = align_document(record, TEXT, labels=("SOURCE", "CUE", "CLAIM", "HEDGE"))
     assert [s.id for s in result.document.spans] == ["S1"]
     reasons = [(p.item, p.reason) for p in result.problems]
-    assert reasons == [("U1", "ambiguous"), ("C1", "not_found"), ("S1", "duplicate_id"), ("X1", "unknown_label"),
-                       ("spans[5]", "bad_item"), ("H1", "bad_item"),
-                       ("attributed_to C1->S1", "unknown_span"), ("relations[1]", "bad_item")]
+    assert reasons == [
+        ("U1", "ambiguous"),
+        ("C1", "not_found"),
+        ("S1", "duplicate_id"),
+        ("X1", "unknown_label"),
+        ("spans[5]", "bad_item"),
+        ("H1", "bad_item"),
+        ("attributed_to C1->S1", "unknown_span"),
+        ("relations[1]", "bad_item"),
+    ]
     assert all(p.message for p in result.problems) and set(REASONS) >= {p.reason for p in result.problems}
     summary = result.summary()
     assert summary["items"] == 7 and summary["aligned"] == 1
@@ -169,8 +179,13 @@ def test_align_document_reports_every_problem_with_its_reason() -> None:
 
 
 def test_summary_lists_approximate_matches() -> None:
-    record = {"id": "d", "spans": [{"id": "C1", "label": "CLAIM", "text": "the deal is closs"},
-                                   {"id": "U1", "label": "CUE", "text": "said", "occurrence": 2}]}
+    record = {
+        "id": "d",
+        "spans": [
+            {"id": "C1", "label": "CLAIM", "text": "the deal is closs"},
+            {"id": "U1", "label": "CUE", "text": "said", "occurrence": 2},
+        ],
+    }
     result = align_document(record, TEXT, fuzzy_threshold=DEFAULT_FUZZY_THRESHOLD)
     summary = result.summary()
     assert summary["methods"] == {"exact": 1, "fuzzy": 1}
@@ -196,15 +211,30 @@ def _quotes(tmp_path: Path, spans: list[dict[str, object]]) -> Path:
     return path
 
 
-SOURCE = {"id": "S1", "label": "SOURCE", "text": "Officials",
-          "attrs": {"source_type": "unnamed_group", "anonymity_reason": "not_given"}}
+SOURCE = {
+    "id": "S1",
+    "label": "SOURCE",
+    "text": "Officials",
+    "attrs": {"source_type": "unnamed_group", "anonymity_reason": "not_given"},
+}
 
 
 def test_cli_annotator_layer_is_all_or_nothing(tmp_path: Path) -> None:
     texts, out = _texts(tmp_path), tmp_path / "layers" / "a1"
     quotes = _quotes(tmp_path, [SOURCE, {"id": "U1", "label": "CUE", "text": "said"}])
-    args = ["convert", "strings", str(quotes), "--texts", str(texts), "--annotator", "a1", "--method", "pass",
-            "--out", str(out)]
+    args = [
+        "convert",
+        "strings",
+        str(quotes),
+        "--texts",
+        str(texts),
+        "--annotator",
+        "a1",
+        "--method",
+        "pass",
+        "--out",
+        str(out),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert "U1: ambiguous" in result.stderr and "RPT-ALIGN-INCOMPLETE" in result.stderr
@@ -216,17 +246,26 @@ def test_cli_annotator_layer_is_all_or_nothing(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr
     layer = read_document(out / "d1.json")
-    assert layer.provenance == {"layer": "annotation", "annotators": ["a1"], "method": "pass",
-                                "schema_version": "1.0.0"}
+    assert layer.provenance == {
+        "layer": "annotation",
+        "annotators": ["a1"],
+        "method": "pass",
+        "schema_version": "1.0.0",
+    }
     assert [(s.id, s.start, s.end) for s in layer.spans] == [("S1", 0, 9), ("U1", 10, 14)]
 
 
 def test_cli_predictions_keep_their_problems_in_provenance(tmp_path: Path) -> None:
     texts, out = _texts(tmp_path), tmp_path / "preds.jsonl"
-    quotes = _quotes(tmp_path, [SOURCE, {"id": "U1", "label": "CUE", "text": "said"},
-                                {"id": "C1", "label": "CLAIM", "text": "the deal is closs",
-                                 "attrs": {"quote": "direct"}},
-                                {"id": "X1", "label": "RUMOUR", "text": "close"}])
+    quotes = _quotes(
+        tmp_path,
+        [
+            SOURCE,
+            {"id": "U1", "label": "CUE", "text": "said"},
+            {"id": "C1", "label": "CLAIM", "text": "the deal is closs", "attrs": {"quote": "direct"}},
+            {"id": "X1", "label": "RUMOUR", "text": "close"},
+        ],
+    )
     args = ["convert", "strings", str(quotes), "--texts", str(texts), "--system", "llm", "--out", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.stderr

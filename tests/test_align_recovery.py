@@ -32,11 +32,10 @@ SENTENCES = [
     "[S:The ministry] [U:confirmed] that [C:ministers signed the declaration on Tuesday].",
     "[C:The merger] was [U:first reported by] [S:the Harbour Ledger].",
     "[S:Satellite images taken last week] [U:show] [C:new trenches near the river \u2014 some 2\u00a0km long].",
-    "[S:A senior official who spoke on condition of anonymity] [U:described] [C:a [H:potential] classified "
-    "component].",
+    "[S:A senior official who spoke on condition of anonymity] [U:described] [C:a [H:potential] classified component].",
     "[S:Analysts] [U:said] that [C:the deal [H:could] collapse before the summit].",
     "[C:The committee [H:reportedly] accused the alliance of delaying the vote].",
-    "[S:Captain Zoe\u0308 Mart\u00edn] [U:denied] that [C:the port would close \U0001F6A2].",
+    "[S:Captain Zoe\u0308 Mart\u00edn] [U:denied] that [C:the port would close \U0001f6a2].",
     "[C:Fares have not risen since 2019].",
     "[S:She] [U:added] that [C:[H:about] 300 people attended the hearing].",
     "[H:If] the rain continues, [C:the final will be postponed], [S:the organisers] [U:said].",
@@ -98,17 +97,20 @@ def test_hand_made_documents_are_what_the_markup_says() -> None:
     assert sum(len(d.spans) for d in docs) > 500
     for doc in docs:
         for span in doc.spans:
-            assert doc.text[span.start:span.end] == span.text and span.text.strip() == span.text
+            assert doc.text[span.start : span.end] == span.text and span.text.strip() == span.text
 
 
 @pytest.mark.parametrize("source", ["gold", "hand-made"])
 def test_strings_and_order_recover_every_span(source: str) -> None:
     docs = gold_documents() if source == "gold" else hand_made_documents()
     for doc in docs:
-        record = {"id": doc.id, "spans": [
-            {"id": s.id, "label": s.label, "text": s.text, "occurrence": _occurrence(doc, s)}
-            for s in sorted_spans(doc.spans)
-        ]}
+        record = {
+            "id": doc.id,
+            "spans": [
+                {"id": s.id, "label": s.label, "text": s.text, "occurrence": _occurrence(doc, s)}
+                for s in sorted_spans(doc.spans)
+            ],
+        }
         result = align_document(record, doc.text)
         assert result.problems == []
         assert [(s.id, s.start, s.end) for s in result.document.spans] == [(s.id, s.start, s.end) for s in doc.spans]
@@ -123,10 +125,10 @@ def test_order_mode_without_occurrences_recovers_the_hand_made_documents() -> No
 
 
 def _context(doc: Document, span: Span, quote: str, rng: random.Random, width: int = 24) -> str:
-    left = doc.text[max(0, span.start - width):span.start]
-    right = doc.text[span.end:span.end + width]
-    left = left[left.find(" ") + 1:] if " " in left and span.start - width > 0 else left
-    right = right[:right.rfind(" ")] if " " in right and span.end + width < len(doc.text) else right
+    left = doc.text[max(0, span.start - width) : span.start]
+    right = doc.text[span.end : span.end + width]
+    left = left[left.find(" ") + 1 :] if " " in left and span.start - width > 0 else left
+    right = right[: right.rfind(" ")] if " " in right and span.end + width < len(doc.text) else right
     return left + quote + right
 
 
@@ -134,10 +136,13 @@ def test_context_recovers_or_reports_every_span() -> None:
     rng = random.Random(3)
     placed = reported = 0
     for doc in all_documents():
-        record = {"id": doc.id, "spans": [
-            {"id": s.id, "label": s.label, "text": s.text, "context": _context(doc, s, s.text, rng)}
-            for s in doc.spans
-        ]}
+        record = {
+            "id": doc.id,
+            "spans": [
+                {"id": s.id, "label": s.label, "text": s.text, "context": _context(doc, s, s.text, rng)}
+                for s in doc.spans
+            ],
+        }
         result = align_document(record, doc.text)
         truth = {s.id: (s.start, s.end) for s in doc.spans}
         for span in result.document.spans:
@@ -151,8 +156,17 @@ def test_context_recovers_or_reports_every_span() -> None:
 
 # --- perturbations ------------------------------------------------------------------------------
 
-_SWAPS = {"\u201c": '"', "\u201d": '"', "\u2019": "'", "\u2018": "'", '"': "\u201d", "'": "\u2019",
-          "\u2014": "-", "-": "\u2013", "\u00a0": " "}
+_SWAPS = {
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2019": "'",
+    "\u2018": "'",
+    '"': "\u201d",
+    "'": "\u2019",
+    "\u2014": "-",
+    "-": "\u2013",
+    "\u00a0": " ",
+}
 
 
 def _whitespace(text: str, rng: random.Random) -> str:
@@ -160,7 +174,7 @@ def _whitespace(text: str, rng: random.Random) -> str:
     if not spaces:
         return rng.choice([" ", "\n", "\t"]) + text + rng.choice(["", " "])
     i = rng.choice(spaces)
-    return text[:i] + rng.choice(["  ", "\n", " \n ", "\t", ""]) + text[i + 1:]
+    return text[:i] + rng.choice(["  ", "\n", " \n ", "\t", ""]) + text[i + 1 :]
 
 
 def _quotes(text: str, rng: random.Random) -> str | None:
@@ -176,11 +190,11 @@ def _typo(text: str, rng: random.Random) -> str:
     kind = rng.choice(["substitute", "delete", "insert", "transpose"])
     other = rng.choice("abcdefghijklmnopqrstuvwxyz".replace(text[i].lower(), ""))
     if kind == "substitute":
-        return text[:i] + other + text[i + 1:]
+        return text[:i] + other + text[i + 1 :]
     if kind == "delete" and len(text) > 1:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     if kind == "transpose" and i + 1 < len(text) and text[i + 1] != text[i]:
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     return text[:i] + other + text[i:]
 
 
@@ -248,9 +262,11 @@ def perturbed_run(
 
 
 def _report(name: str, outcome: Outcome) -> Iterator[str]:
-    yield (f"{name}: {outcome.exact}/{outcome.items} exact ({outcome.exact / outcome.items:.1%}); "
-           f"{outcome.problems} reported unaligned, {outcome.approximate_reported} reported as approximate "
-           f"matches elsewhere, {outcome.silent} misplaced silently")
+    yield (
+        f"{name}: {outcome.exact}/{outcome.items} exact ({outcome.exact / outcome.items:.1%}); "
+        f"{outcome.problems} reported unaligned, {outcome.approximate_reported} reported as approximate "
+        f"matches elsewhere, {outcome.silent} misplaced silently"
+    )
     for kind, (n, hit) in sorted(outcome.by_kind.items()):
         yield f"  {kind}: {hit}/{n} ({hit / n:.1%})"
 
@@ -259,8 +275,16 @@ def _report(name: str, outcome: Outcome) -> Iterator[str]:
 def test_perturbed_strings_recover_at_least_95_percent(with_context: bool, capsys: pytest.CaptureFixture[str]) -> None:
     outcome = perturbed_run(all_documents(), with_context=with_context)
     with capsys.disabled():
-        print("\n" + "\n".join(_report(f"perturbed strings ({'with' if with_context else 'without'} context, "
-                                         f"order mode, fuzzy {DEFAULT_FUZZY_THRESHOLD:g})", outcome)))
+        print(
+            "\n"
+            + "\n".join(
+                _report(
+                    f"perturbed strings ({'with' if with_context else 'without'} context, "
+                    f"order mode, fuzzy {DEFAULT_FUZZY_THRESHOLD:g})",
+                    outcome,
+                )
+            )
+        )
     assert outcome.items > 500
     assert outcome.exact >= 0.95 * outcome.items
     if with_context:

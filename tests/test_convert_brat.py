@@ -60,12 +60,16 @@ def test_annotators_become_layers_that_agree_scores(tmp_path: Path, schema: Sche
     assert set(found) == {"a1", "a2"} and set(found["a1"]) == set(found["a2"]) == {"wire-fixture"}
     for annotator, docs in found.items():
         for doc in docs.values():
-            incidents, _ = validate_record(document_to_dict(doc), schema, expected_layer="annotation",
-                                           annotator=annotator)
+            incidents, _ = validate_record(
+                document_to_dict(doc), schema, expected_layer="annotation", annotator=annotator
+            )
             assert incidents == []
-            assert doc.provenance == {"layer": "annotation", "annotators": [annotator],
-                                      "method": f"imported from brat standoff (wire-fixture.{annotator}.ann)",
-                                      "schema_version": schema.version}
+            assert doc.provenance == {
+                "layer": "annotation",
+                "annotators": [annotator],
+                "method": f"imported from brat standoff (wire-fixture.{annotator}.ann)",
+                "schema_version": schema.version,
+            }
     a1, a2 = found["a1"]["wire-fixture"], found["a2"]["wire-fixture"]
     assert len(a1.spans) == 17 and len(a2.spans) == 14 and len(a1.relations) == 13
     scores = tmp_path / "agreement.json"
@@ -77,13 +81,13 @@ def test_annotators_become_layers_that_agree_scores(tmp_path: Path, schema: Sche
 
 def test_offsets_are_code_points_of_the_txt_with_cr(identity) -> None:  # type: ignore[no-untyped-def]
     text = (BRAT / "layers" / "wire-fixture.txt").read_bytes().decode("utf-8")
-    assert "\r\n" in text and "\U0001F6A2" in text and "e\u0308" in text
+    assert "\r\n" in text and "\U0001f6a2" in text and "e\u0308" in text
     ann = (BRAT / "layers" / "wire-fixture.a1.ann").read_text(encoding="utf-8")
     doc = ann_to_document(text, ann, doc_id="wire-fixture", mapping=identity).document
     assert doc is not None
     martin = doc.span("T13")
     assert (martin.start, martin.end, martin.text) == (192, 211, "Captain Zoe\u0308 Mart\u00edn")
-    assert all(doc.text[s.start:s.end] == s.text for s in doc.spans)
+    assert all(doc.text[s.start : s.end] == s.text for s in doc.spans)
 
 
 def test_plain_ann_needs_an_annotator(tmp_path: Path, schema: Schema, identity) -> None:  # type: ignore[no-untyped-def]
@@ -114,8 +118,9 @@ def test_gold_text_must_match_and_gold_meta_is_kept(tmp_path: Path, schema: Sche
     assert read_document(corpus / "layers" / "a1" / "wire-fixture.json").meta == gold.meta
     changed = Document("wire-fixture", text.replace("\r\n", "\n"), {}, (), (), {"layer": "gold"})
     (corpus / "documents" / "wire-fixture.json").write_text(json.dumps(document_to_dict(changed)), encoding="utf-8")
-    result = runner.invoke(app, ["convert", "brat-import", str(BRAT / "layers"), "--out", str(corpus / "layers"),
-                                 "--overwrite"])
+    result = runner.invoke(
+        app, ["convert", "brat-import", str(BRAT / "layers"), "--out", str(corpus / "layers"), "--overwrite"]
+    )
     assert result.exit_code == 1 and "RPT-BRAT-GOLD-TEXT" in result.stderr
 
 
@@ -139,8 +144,9 @@ def test_import_never_overwrites_without_overwrite(tmp_path: Path) -> None:
 def _attribution(attribution, discontinuous: str = "merge"):  # type: ignore[no-untyped-def]
     text = (BRAT / "attribution" / "parc-like.txt").read_text(encoding="utf-8")
     ann = (BRAT / "attribution" / "parc-like.ann").read_text(encoding="utf-8")
-    return ann_to_document(text, ann, doc_id="parc-like", mapping=attribution, ann_file="parc-like.ann",
-                           discontinuous=discontinuous)  # type: ignore[arg-type]
+    return ann_to_document(
+        text, ann, doc_id="parc-like", mapping=attribution, ann_file="parc-like.ann", discontinuous=discontinuous
+    )  # type: ignore[arg-type]
 
 
 def test_attribution_events_become_claims_with_sources_and_cues(attribution) -> None:  # type: ignore[no-untyped-def]
@@ -152,9 +158,14 @@ def test_attribution_events_become_claims_with_sources_and_cues(attribution) -> 
     assert labels["T2"] == ("CUE", "confirmed") and labels["T12"] == ("CUE", "added")
     assert labels["T10"] == ("HEDGE", "about")
     relations = set(doc.relations)
-    assert {Relation("attributed_to", "T3", "T1"), Relation("introduced_by", "T3", "T2"),
-            Relation("attributed_to", "T6", "T4"), Relation("introduced_by", "T6", "T5"),
-            Relation("introduced_by", "T13", "T12"), Relation("same_source", "T11", "T1")} <= relations
+    assert {
+        Relation("attributed_to", "T3", "T1"),
+        Relation("introduced_by", "T3", "T2"),
+        Relation("attributed_to", "T6", "T4"),
+        Relation("introduced_by", "T6", "T5"),
+        Relation("introduced_by", "T13", "T12"),
+        Relation("same_source", "T11", "T1"),
+    } <= relations
     assert len(doc.relations) == 9  # E4 names its cue twice (trigger and Cue role): one relation
     assert doc.span("T3").attrs == {"quote": "indirect"}  # A1 is on event E1: it goes to E1's Content
     assert doc.span("T6").attrs == {"quote": "indirect"}
@@ -175,8 +186,19 @@ def test_discontinuous_spans_are_reported_never_merged_silently(attribution) -> 
 
 
 def test_attribution_layers_need_allow_missing_attrs(tmp_path: Path) -> None:
-    args = ["convert", "brat-import", str(BRAT / "attribution"), "--out", str(tmp_path / "layers"), "--mapping",
-            "attribution", "--annotator", "parc", "--discontinuous", "merge"]
+    args = [
+        "convert",
+        "brat-import",
+        str(BRAT / "attribution"),
+        "--out",
+        str(tmp_path / "layers"),
+        "--mapping",
+        "attribution",
+        "--annotator",
+        "parc",
+        "--discontinuous",
+        "merge",
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 1 and "RPT-ATTR-MISSING" in result.stderr
     assert "parc-like.ann:1" in result.stderr  # the incident names the .ann line of the span
@@ -189,8 +211,14 @@ def test_attribution_layers_need_allow_missing_attrs(tmp_path: Path) -> None:
 def test_mapping_defaults_and_ignore(schema: Schema) -> None:
     text = "The plan, officials said, will fail."
     ann = "T1\tSource 10 19\tofficials\nT2\tCue 20 24\tsaid\nT3\tFact 0 8\tThe plan\nA1\tMood T2 calm\n"
-    mapping = mapping_from_dict({"spans": {"Source": "SOURCE", "Cue": "CUE"}, "ignore": ["Fact", "Mood"],
-                                 "defaults": {"SOURCE": {"source_type": "unnamed_group"}}}, schema)
+    mapping = mapping_from_dict(
+        {
+            "spans": {"Source": "SOURCE", "Cue": "CUE"},
+            "ignore": ["Fact", "Mood"],
+            "defaults": {"SOURCE": {"source_type": "unnamed_group"}},
+        },
+        schema,
+    )
     result = ann_to_document(text, ann, doc_id="d", mapping=mapping)
     assert result.document is not None
     assert result.document.span("T1").attrs == {"source_type": "unnamed_group"}
@@ -200,14 +228,17 @@ def test_mapping_defaults_and_ignore(schema: Schema) -> None:
     ]
 
 
-@pytest.mark.parametrize(("raw", "key"), [
-    ({"spans": {"X": "RUMOUR"}}, "spans.X"),
-    ({"attributes": {"Q": {"attribute": "quote", "values": {"D": "verbatim"}}}}, "attributes.Q.values.D"),
-    ({"relations": {"R": {"relation": "cites"}}}, "relations.R.relation"),
-    ({"events": {"E": {"roles": {}}}}, "events.E"),
-    ({"defaults": {"CLAIM": {"source_type": "document"}}}, "defaults.CLAIM.source_type"),
-    ({"colour": "red"}, "(top level)"),
-])
+@pytest.mark.parametrize(
+    ("raw", "key"),
+    [
+        ({"spans": {"X": "RUMOUR"}}, "spans.X"),
+        ({"attributes": {"Q": {"attribute": "quote", "values": {"D": "verbatim"}}}}, "attributes.Q.values.D"),
+        ({"relations": {"R": {"relation": "cites"}}}, "relations.R.relation"),
+        ({"events": {"E": {"roles": {}}}}, "events.E"),
+        ({"defaults": {"CLAIM": {"source_type": "document"}}}, "defaults.CLAIM.source_type"),
+        ({"colour": "red"}, "(top level)"),
+    ],
+)
 def test_bad_mappings_name_the_key(schema: Schema, raw: dict[str, object], key: str) -> None:
     with pytest.raises(ConvertError) as caught:
         mapping_from_dict(raw, schema, where="m.yaml")
@@ -228,19 +259,31 @@ def test_bundled_mappings_load(schema: Schema) -> None:
 
 def _documents() -> list[Document]:
     docs = [read_document(FIXTURES / "valid" / "minimal.json")]
-    text = "\u201cWe may\r\nleave\u201d, said Zoe\u0308 \U0001F6A2 \u2014 twice."
+    text = "\u201cWe may\r\nleave\u201d, said Zoe\u0308 \U0001f6a2 \u2014 twice."
 
     def span(span_id: str, label: str, piece: str, **attrs: str) -> Span:
         start = text.index(piece)
         return Span(span_id, label, start, start + len(piece), piece, attrs)
 
-    docs.append(Document("odd-ids", text, {"genre": "wire"}, (
-        span("C-1", "CLAIM", "We may\r\nleave", quote="direct"),
-        span("T9", "HEDGE", "may", hedge_type="modal", holder="source"),
-        span("x", "CUE", "said"),
-        span("T1", "SOURCE", "Zoe\u0308", source_type="named_person", anonymity_reason="not_applicable"),
-    ), (Relation("attributed_to", "C-1", "T1"), Relation("hedges", "T9", "C-1"), Relation("introduced_by", "C-1", "x")),
-        {"layer": "gold"}))
+    docs.append(
+        Document(
+            "odd-ids",
+            text,
+            {"genre": "wire"},
+            (
+                span("C-1", "CLAIM", "We may\r\nleave", quote="direct"),
+                span("T9", "HEDGE", "may", hedge_type="modal", holder="source"),
+                span("x", "CUE", "said"),
+                span("T1", "SOURCE", "Zoe\u0308", source_type="named_person", anonymity_reason="not_applicable"),
+            ),
+            (
+                Relation("attributed_to", "C-1", "T1"),
+                Relation("hedges", "T9", "C-1"),
+                Relation("introduced_by", "C-1", "x"),
+            ),
+            {"layer": "gold"},
+        )
+    )
     return docs
 
 
@@ -254,11 +297,17 @@ def test_ours_to_brat_to_ours_is_identical(schema: Schema, identity) -> None:  #
 def test_round_trip_through_files_is_byte_identical(tmp_path: Path) -> None:
     first, brat, second = tmp_path / "first", tmp_path / "brat", tmp_path / "second"
     assert runner.invoke(app, ["convert", "brat-import", str(BRAT / "layers"), "--out", str(first)]).exit_code == 0
-    result = runner.invoke(app, ["convert", "brat-export", str(first / "a1"), str(first / "a2"), "--by-annotator",
-                                 "--out", str(brat)])
+    result = runner.invoke(
+        app, ["convert", "brat-export", str(first / "a1"), str(first / "a2"), "--by-annotator", "--out", str(brat)]
+    )
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in brat.iterdir()) == ["annotation.conf", "visual.conf", "wire-fixture.a1.ann",
-                                                      "wire-fixture.a2.ann", "wire-fixture.txt"]
+    assert sorted(p.name for p in brat.iterdir()) == [
+        "annotation.conf",
+        "visual.conf",
+        "wire-fixture.a1.ann",
+        "wire-fixture.a2.ann",
+        "wire-fixture.txt",
+    ]
     assert (brat / "wire-fixture.txt").read_bytes() == (BRAT / "layers" / "wire-fixture.txt").read_bytes()
     assert runner.invoke(app, ["convert", "brat-import", str(brat), "--out", str(second)]).exit_code == 0
     for path in sorted(first.rglob("*.json")):
@@ -287,7 +336,8 @@ def test_export_reports_what_the_mapping_cannot_write(schema: Schema, attributio
     assert "T2\tContent 1 14" in ann
     result = export_brat(_documents()[1:], schema=schema, mapping=attribution, by_annotator=True)
     assert [i.message for i in result.issues] == [
-        "document odd-ids: --by-annotator needs provenance.annotators to hold one annotator id, not None"]
+        "document odd-ids: --by-annotator needs provenance.annotators to hold one annotator id, not None"
+    ]
 
 
 # --- bad input --------------------------------------------------------------------------------------
@@ -315,7 +365,7 @@ def test_invalid_fixture_gives_its_code_with_file_line_and_fix(folder: Path, tmp
 
 
 def test_offset_errors_say_which_unit_the_offsets_look_like(identity) -> None:  # type: ignore[no-untyped-def]
-    text = "Ministers \U0001F6A2 said.\r\nOfficials denied it.\r\n"  # "denied" is [29, 35)
+    text = "Ministers \U0001f6a2 said.\r\nOfficials denied it.\r\n"  # "denied" is [29, 35)
     cases = {
         "T1\tCUE 2 8\tdenied": "",
         "T1\tCUE 28 34\tdenied": "CRLF",
@@ -330,22 +380,26 @@ def test_offset_errors_say_which_unit_the_offsets_look_like(identity) -> None:  
         assert hint in issue.message if hint else "; they" not in issue.message, (line, issue.message)
 
 
-@pytest.mark.parametrize(("line", "code"), [
-    ("T1\tCLAIM 0 4", None),
-    ("T1\tCLAIM", "RPT-BRAT-PARSE"),
-    ("T1\tCLAIM 4 2\tx", "RPT-BRAT-OFFSET"),
-    ("A1\tquote", "RPT-BRAT-PARSE"),
-    ("R1\thedges Arg1:T1", "RPT-BRAT-PARSE"),
-    ("E1\t", "RPT-BRAT-PARSE"),
-    ("*\tEquiv T1", "RPT-BRAT-PARSE"),
-    ("X1\tfoo", "RPT-BRAT-PARSE"),
-    ("A1\tcolour T1 red", "RPT-BRAT-UNMAPPED"),
-    ("R1\tcites Arg1:T1 Arg2:T1", "RPT-BRAT-UNMAPPED"),
-    ("E1\tAttribution:T1", "RPT-BRAT-UNMAPPED"),
-    ("N1\tReference T1 Wikidata:Q1\tx", "RPT-BRAT-NOTE"),
-])
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("T1\tCLAIM 0 4", None),
+        ("T1\tCLAIM", "RPT-BRAT-PARSE"),
+        ("T1\tCLAIM 4 2\tx", "RPT-BRAT-OFFSET"),
+        ("A1\tquote", "RPT-BRAT-PARSE"),
+        ("R1\thedges Arg1:T1", "RPT-BRAT-PARSE"),
+        ("E1\t", "RPT-BRAT-PARSE"),
+        ("*\tEquiv T1", "RPT-BRAT-PARSE"),
+        ("X1\tfoo", "RPT-BRAT-PARSE"),
+        ("A1\tcolour T1 red", "RPT-BRAT-UNMAPPED"),
+        ("R1\tcites Arg1:T1 Arg2:T1", "RPT-BRAT-UNMAPPED"),
+        ("E1\tAttribution:T1", "RPT-BRAT-UNMAPPED"),
+        ("N1\tReference T1 Wikidata:Q1\tx", "RPT-BRAT-NOTE"),
+    ],
+)
 def test_each_line_kind_is_checked(identity, line: str, code: str | None) -> None:  # type: ignore[no-untyped-def]
     ann = f"T1\tCLAIM 0 4\tThey\n{line}\n" if not line.startswith("T1") else f"{line}\n"
     result = ann_to_document("They left.", ann, doc_id="d", mapping=identity, ann_file="d.ann")
-    assert [(i.code, i.line) for i in result.issues] == ([] if code is None else [(code, 2 if ann.count("\n") == 2
-                                                                                      else 1)])
+    assert [(i.code, i.line) for i in result.issues] == (
+        [] if code is None else [(code, 2 if ann.count("\n") == 2 else 1)]
+    )

@@ -42,12 +42,21 @@ def _documents(schema: Schema) -> list[Document]:
     nested = _doc(
         "nested",
         "Officials said the minister confirmed that talks may resume. \u201cWe agree. We sign,\u201d she said.",
-        [("CLAIM", "the minister confirmed that talks may resume", 1), ("CLAIM", "talks may resume", 1),
-         ("CLAIM", "talks", 1), ("HEDGE", "may", 1), ("SOURCE", "Officials", 1), ("SOURCE", "the minister", 1),
-         ("CUE", "said", 1), ("CUE", "confirmed", 1), ("CLAIM", "We agree. We sign", 1),  # crosses a sentence end
-         ("SOURCE", "she", 1), ("CUE", "said", 2),
-         ("HEDGE", "ay", 1),  # not token-aligned: reported, left out
-         ("SOURCE", "ministe", 1)],
+        [
+            ("CLAIM", "the minister confirmed that talks may resume", 1),
+            ("CLAIM", "talks may resume", 1),
+            ("CLAIM", "talks", 1),
+            ("HEDGE", "may", 1),
+            ("SOURCE", "Officials", 1),
+            ("SOURCE", "the minister", 1),
+            ("CUE", "said", 1),
+            ("CUE", "confirmed", 1),
+            ("CLAIM", "We agree. We sign", 1),  # crosses a sentence end
+            ("SOURCE", "she", 1),
+            ("CUE", "said", 2),
+            ("HEDGE", "ay", 1),  # not token-aligned: reported, left out
+            ("SOURCE", "ministe", 1),
+        ],
     )
     gold = [read_document(p) for p in sorted(GOLD.glob("*.json"))] if GOLD.is_dir() else []
     return [read_document(FIXTURES / "valid" / "minimal.json"), wire, nested, *gold]
@@ -66,7 +75,9 @@ def test_export_import_keeps_every_token_aligned_span(schema: Schema) -> None:
     lost = {(i.code, i.message) for i in exported.issues}
     expected_lost = {
         ("RPT-CONLL-NOT-TOKEN-ALIGNED", f"document {d.id}: {s.label} {s.id} [{s.start}, {s.end}) {s.text!r} left out")
-        for d in docs for i, s in enumerate(d.spans) if i not in _aligned(d)
+        for d in docs
+        for i, s in enumerate(d.spans)
+        if i not in _aligned(d)
     }
     assert lost == expected_lost and len(expected_lost) >= 2
     back = import_conll(exported.text, labels=schema.label_names, sources={d.id: d for d in docs})
@@ -76,7 +87,7 @@ def test_export_import_keeps_every_token_aligned_span(schema: Schema) -> None:
         kept = Counter((s.label, s.start, s.end) for i, s in enumerate(original.spans) if i in _aligned(original))
         assert Counter((s.label, s.start, s.end) for s in imported.spans) == kept
         assert imported.text == original.text and imported.meta == original.meta
-        assert all(imported.text[s.start:s.end] == s.text for s in imported.spans)
+        assert all(imported.text[s.start : s.end] == s.text for s in imported.spans)
     assert exported.exported == sum(len(d.spans) for d in back.documents)
 
 
@@ -84,8 +95,12 @@ def test_export_format(schema: Schema) -> None:
     nested = _documents(schema)[2]
     text = export_conll([nested], labels=["CLAIM", "HEDGE"]).text
     lines = text.splitlines()
-    assert lines[:4] == ["# global.columns = TOKEN CLAIM CLAIM.2 CLAIM.3 HEDGE", "# newdoc id = nested",
-                         "# sent_id = nested:1", "Officials\tO\tO\tO\tO"]
+    assert lines[:4] == [
+        "# global.columns = TOKEN CLAIM CLAIM.2 CLAIM.3 HEDGE",
+        "# newdoc id = nested",
+        "# sent_id = nested:1",
+        "Officials\tO\tO\tO\tO",
+    ]
     assert "talks\tI-CLAIM\tB-CLAIM\tB-CLAIM\tO" in lines and "may\tI-CLAIM\tI-CLAIM\tO\tB-HEDGE" in lines
     second = lines.index("# sent_id = nested:3")
     assert lines[second + 1] == "We\tI-CLAIM\tO\tO\tO"  # the two-sentence quote goes on with I-
@@ -95,8 +110,7 @@ def test_bioes_and_bio_repair(schema: Schema) -> None:
     result = import_conll((CONLL / "bioes.conll").read_text(encoding="utf-8"), labels=schema.label_names)
     (doc,) = result.documents
     assert doc.text == "Prices may rise .\nThey said so ."
-    assert [(s.label, s.text) for s in doc.spans] == [("CLAIM", "Prices may rise"), ("HEDGE", "may"),
-                                                      ("CLAIM", "so")]
+    assert [(s.label, s.text) for s in doc.spans] == [("CLAIM", "Prices may rise"), ("HEDGE", "may"), ("CLAIM", "so")]
     repaired = import_conll("a\tO\nb\tI-CLAIM\nc\tI-CLAIM\nd\tI-HEDGE\n", labels=schema.label_names, file="x.conll")
     assert [(i.code, i.line) for i in repaired.issues] == [("RPT-CONLL-BIO", 2), ("RPT-CONLL-BIO", 4)]
     assert [(s.label, s.text) for s in repaired.documents[0].spans] == [("CLAIM", "b c"), ("HEDGE", "d")]
@@ -109,8 +123,9 @@ def test_conll2003_style_with_tag_column(tmp_path: Path) -> None:
     result = runner.invoke(app, ["convert", "conll-import", str(source), "--out", str(out), "--system", "s"])
     assert result.exit_code == 1 and "--tag-column" in result.stderr
     assert "more value(s) that are not tags" in result.stderr
-    result = runner.invoke(app, ["convert", "conll-import", str(source), "--tag-column", "4", "--out", str(out),
-                                 "--annotator", "ext"])
+    result = runner.invoke(
+        app, ["convert", "conll-import", str(source), "--tag-column", "4", "--out", str(out), "--annotator", "ext"]
+    )
     assert result.exit_code == 0, result.stderr
     docs = read_documents(out)
     assert [d.id for d in docs] == ["conll2003-style-1", "conll2003-style-2"]
@@ -129,16 +144,19 @@ def test_cli_round_trip_with_texts(tmp_path: Path, schema: Schema) -> None:
     assert result.exit_code == 0, result.stderr
     assert "RPT-CONLL-NOT-TOKEN-ALIGNED" in result.stderr and "span(s) left out" in result.stdout
     preds = tmp_path / "preds.jsonl"
-    result = runner.invoke(app, ["convert", "conll-import", str(conll), "--texts", str(texts), "--system", "crf",
-                                 "--out", str(preds)])
+    result = runner.invoke(
+        app, ["convert", "conll-import", str(conll), "--texts", str(texts), "--system", "crf", "--out", str(preds)]
+    )
     assert result.exit_code == 0, result.stderr
     imported = {d.id: d for d in read_jsonl(preds)}
     assert imported["fixture-0001"].provenance == {"layer": "prediction", "system": "crf", "schema_version": "1.0.0"}
     assert len(imported["nested"].spans) == len(docs[2].spans) - 2
     result = runner.invoke(app, ["convert", "conll-export", str(texts), "--out", str(conll), "--label", "CUE"])
     assert result.exit_code == 1 and "RPT-OUT-EXISTS" in result.stderr
-    assert runner.invoke(app, ["convert", "conll-export", str(texts), "--out", str(conll), "--label",
-                               "RUMOUR"]).exit_code == 1
+    assert (
+        runner.invoke(app, ["convert", "conll-export", str(texts), "--out", str(conll), "--label", "RUMOUR"]).exit_code
+        == 1
+    )
 
 
 @pytest.mark.parametrize(("name", "line"), [("RPT-CONLL-PARSE", 4), ("RPT-CONLL-TAG", 4), ("RPT-CONLL-TEXT", 4)])

@@ -20,7 +20,7 @@ runner = CliRunner()
 def _inbox(tmp_path: Path) -> Path:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    (inbox / "Port report (draft).txt").write_bytes("\ufeffShips waited \U0001F6A2.\r\nZoe\u0308 said so.\r\n".encode())
+    (inbox / "Port report (draft).txt").write_bytes("\ufeffShips waited \U0001f6a2.\r\nZoe\u0308 said so.\r\n".encode())
     (inbox / "wire-0001.txt").write_text("Officials said the deal was close.", encoding="utf-8")
     records = [
         {"id": "feat-1", "text": "A feature.", "title": "A title", "meta": {"topic": "health"}},
@@ -36,12 +36,20 @@ def test_texts_become_valid_unannotated_documents(tmp_path: Path, schema: Schema
     docs = {d.id: d for d in result.documents}
     assert sorted(docs) == ["Port-report-draft", "batch-2", "feat-1", "wire-0001"]
     port = docs["Port-report-draft"]
-    assert port.text == "Ships waited \U0001F6A2.\r\nZoe\u0308 said so.\r\n"  # BOM dropped, CRLF kept
+    assert port.text == "Ships waited \U0001f6a2.\r\nZoe\u0308 said so.\r\n"  # BOM dropped, CRLF kept
     assert port.meta == {"origin": "user_supplied", "lang": "en", "genre": "wire"}
-    assert docs["feat-1"].meta == {"origin": "user_supplied", "lang": "en", "genre": "wire", "topic": "health",
-                                   "title": "A title"}
-    assert port.provenance == {"layer": "candidate", "method": "imported from Port report (draft).txt",
-                               "schema_version": schema.version}
+    assert docs["feat-1"].meta == {
+        "origin": "user_supplied",
+        "lang": "en",
+        "genre": "wire",
+        "topic": "health",
+        "title": "A title",
+    }
+    assert port.provenance == {
+        "layer": "candidate",
+        "method": "imported from Port report (draft).txt",
+        "schema_version": schema.version,
+    }
     for doc in docs.values():
         assert doc.spans == () and doc.relations == ()
         assert validate_record(document_to_dict(doc), schema)[0] == []
@@ -49,8 +57,9 @@ def test_texts_become_valid_unannotated_documents(tmp_path: Path, schema: Schema
 
 def test_cli_writes_documents_studio_push_reads(tmp_path: Path) -> None:
     inbox, out = _inbox(tmp_path), tmp_path / "new"
-    result = runner.invoke(app, ["convert", "text", str(inbox), "--meta", "genre=wire", "--id-prefix", "new-",
-                                 "--out", str(out)])
+    result = runner.invoke(
+        app, ["convert", "text", str(inbox), "--meta", "genre=wire", "--id-prefix", "new-", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.stderr
     assert "4 document(s)" in result.stdout
     docs = read_documents(out)
@@ -67,13 +76,21 @@ def test_cli_writes_documents_studio_push_reads(tmp_path: Path) -> None:
 
 def test_bad_records_name_file_line_and_fix(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"id": "a", "text": "ok"}\n{"id": "a", "text": "again"}\n{"text": 5}\n\n{"id": "b c", '
-                   '"text": "x"}\n{"id": "d", "text": "  "}\nnot json\n{"id": "e", "text": "x", "meta": []}\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '{"id": "a", "text": "ok"}\n{"id": "a", "text": "again"}\n{"text": 5}\n\n{"id": "b c", '
+        '"text": "x"}\n{"id": "d", "text": "  "}\nnot json\n{"id": "e", "text": "x", "meta": []}\n',
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["convert", "text", str(bad), "--out", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 1 and not (tmp_path / "o.jsonl").exists()
-    for line, code in [(2, "RPT-TEXT-ID"), (3, "RPT-TEXT-PARSE"), (5, "RPT-TEXT-ID"), (6, "RPT-TEXT-EMPTY"),
-                       (7, "RPT-TEXT-PARSE"), (8, "RPT-TEXT-PARSE")]:
+    for line, code in [
+        (2, "RPT-TEXT-ID"),
+        (3, "RPT-TEXT-PARSE"),
+        (5, "RPT-TEXT-ID"),
+        (6, "RPT-TEXT-EMPTY"),
+        (7, "RPT-TEXT-PARSE"),
+        (8, "RPT-TEXT-PARSE"),
+    ]:
         assert f"{bad}:{line}: error {code}" in result.stderr
     assert result.stderr.count("Fix:") >= 6
 
@@ -86,8 +103,9 @@ def test_meta_is_validated_and_options_checked(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "KEY=VALUE" in result.stderr
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Minist\u00e8res".encode("latin-1"))
-    result = runner.invoke(app, ["convert", "text", str(latin), str(tmp_path / "none.txt"),
-                                 "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app, ["convert", "text", str(latin), str(tmp_path / "none.txt"), "--out", str(tmp_path / "o")]
+    )
     assert "RPT-ENCODING" in result.stderr and "no such file or folder" in result.stderr
 
 

@@ -21,18 +21,27 @@ def test_unaligned_quotes_are_counted_in_the_eval_result(tmp_path: Path) -> None
     answer = {
         "id": "fixture-0001",
         "spans": [
-            {"id": "S1", "label": "SOURCE", "text": "Harbour master Ilse Varga",
-             "attrs": {"source_type": "named_person", "anonymity_reason": "not_applicable"}},
-            {"id": "X1", "label": "SOURCE", "text": "a spokesperson for the navy",
-             "attrs": {"source_type": "unnamed_person", "anonymity_reason": "not_given"}},
+            {
+                "id": "S1",
+                "label": "SOURCE",
+                "text": "Harbour master Ilse Varga",
+                "attrs": {"source_type": "named_person", "anonymity_reason": "not_applicable"},
+            },
+            {
+                "id": "X1",
+                "label": "SOURCE",
+                "text": "a spokesperson for the navy",
+                "attrs": {"source_type": "unnamed_person", "anonymity_reason": "not_given"},
+            },
         ],
         "relations": [],
     }
     quotes = tmp_path / "answers.jsonl"
     quotes.write_text(json.dumps(answer) + "\n", encoding="utf-8")
     preds = tmp_path / "preds.jsonl"
-    result = runner.invoke(app, ["convert", "strings", str(quotes), "--texts", str(texts), "--system", "llm",
-                                 "--out", str(preds)])
+    result = runner.invoke(
+        app, ["convert", "strings", str(quotes), "--texts", str(texts), "--system", "llm", "--out", str(preds)]
+    )
     assert result.exit_code == 0, result.output
     scored = evaluate(texts, preds, resamples=0)
     assert scored.settings["alignment"]["items"] == 2

@@ -51,9 +51,12 @@ def test_gold_against_itself_prints_one_everywhere(tmp_path: Path) -> None:
     tables = _tables(result.stdout)
     assert {"Spans", "Attributes", "Relations", "Profile", "Slices"} <= set(tables)
     checked = 0
-    for title, columns in (("Spans", ("P", "R", "F1")), ("Relations", ("P", "R", "F1")),
-                           ("Attributes", ("accuracy", "macro-F1", "joint P", "joint R", "joint F1")),
-                           ("Profile", ("Spearman",))):
+    for title, columns in (
+        ("Spans", ("P", "R", "F1")),
+        ("Relations", ("P", "R", "F1")),
+        ("Attributes", ("accuracy", "macro-F1", "joint P", "joint R", "joint F1")),
+        ("Profile", ("Spearman",)),
+    ):
         for row in tables[title]:
             for column in columns:
                 assert row[column] in ("1.000", "–", ""), (title, row)
@@ -73,13 +76,40 @@ def test_out_writes_three_reports_and_vs_adds_a_comparison(tmp_path: Path) -> No
     write_jsonl(a, gold)
     write_jsonl(b, perturbed(gold))
     out = tmp_path / "out"
-    result = runner.invoke(app, ["eval", str(a), "--gold", str(corpus), "--vs", str(b), "--out", str(out),
-                                 "-B", "100", "--tracks", "spans,relations"])
+    result = runner.invoke(
+        app,
+        [
+            "eval",
+            str(a),
+            "--gold",
+            str(corpus),
+            "--vs",
+            str(b),
+            "--out",
+            str(out),
+            "-B",
+            "100",
+            "--tracks",
+            "spans,relations",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
-    assert sorted(data) == ["ci", "comparison", "counts", "format", "headline", "profile_points", "scores",
-                            "settings", "slices", "system", "versions", "warnings"]
+    assert sorted(data) == [
+        "ci",
+        "comparison",
+        "counts",
+        "format",
+        "headline",
+        "profile_points",
+        "scores",
+        "settings",
+        "slices",
+        "system",
+        "versions",
+        "warnings",
+    ]
     assert sorted(data["versions"]) == ["corpus", "git", "schema", "scorer"]
     assert data["settings"]["tracks"] == ["spans", "relations"]
     assert not any(k.startswith(("attrs_", "profile_")) for k in data["scores"])

@@ -82,28 +82,50 @@ def test_missing_documents_are_scored_as_empty_with_a_warning(tmp_path: Path, sc
 def test_span_level_problems_are_all_reported(tmp_path: Path, schema: Schema) -> None:
     gold = gold_documents()
     text = gold[0].text
-    bad = Document(gold[0].id, text, spans=(
-        make_span(text, "A", "CLAIM", 0, 5),
-        make_span(text, "A", "CLAIM", 6, 10),  # duplicate id
-        make_span(text, "B", "OPINION", 11, 14),  # unknown label
-        make_span(text, "C", "HEDGE", 15, 18, hedge_type="sarcastic"),  # unknown value
-    ), relations=())
-    out_of_range = {"id": gold[1].id, "spans": [{"id": "X", "label": "CUE", "start": 5, "end": 500, "text": "x"}],
-                    "relations": [{"label": "attributed_to", "head": "X", "tail": "nope"},
-                                  {"label": "agrees_with", "head": "X", "tail": "X"}]}
-    wrong_text = {"id": gold[2].id, "spans": [{"id": "Y", "label": "CUE", "start": 0, "end": 6, "text": "Prices"},
-                                              {"id": "Z", "label": "CUE", "start": 7, "end": 11, "text": "fell"}],
-                  "relations": []}
+    bad = Document(
+        gold[0].id,
+        text,
+        spans=(
+            make_span(text, "A", "CLAIM", 0, 5),
+            make_span(text, "A", "CLAIM", 6, 10),  # duplicate id
+            make_span(text, "B", "OPINION", 11, 14),  # unknown label
+            make_span(text, "C", "HEDGE", 15, 18, hedge_type="sarcastic"),  # unknown value
+        ),
+        relations=(),
+    )
+    out_of_range = {
+        "id": gold[1].id,
+        "spans": [{"id": "X", "label": "CUE", "start": 5, "end": 500, "text": "x"}],
+        "relations": [
+            {"label": "attributed_to", "head": "X", "tail": "nope"},
+            {"label": "agrees_with", "head": "X", "tail": "X"},
+        ],
+    }
+    wrong_text = {
+        "id": gold[2].id,
+        "spans": [
+            {"id": "Y", "label": "CUE", "start": 0, "end": 6, "text": "Prices"},
+            {"id": "Z", "label": "CUE", "start": 7, "end": 11, "text": "fell"},
+        ],
+        "relations": [],
+    }
     path = tmp_path / "pred.jsonl"
-    path.write_text("\n".join([*_lines([bad]), json.dumps(out_of_range), json.dumps(wrong_text)]) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        "\n".join([*_lines([bad]), json.dumps(out_of_range), json.dumps(wrong_text)]) + "\n", encoding="utf-8"
+    )
     with pytest.raises(EvaluationError) as exc:
         evaluate(gold, path, schema=schema, resamples=0)
     codes = sorted(_codes(exc))
-    assert codes == sorted([
-        ("RPT-PRED-LABEL-UNKNOWN", 1), ("RPT-PRED-ID-DUPLICATE", 1), ("RPT-PRED-OFFSET-RANGE", 2),
-        ("RPT-PRED-REL-MISSING-ARG", 2), ("RPT-PRED-REL-UNKNOWN", 2), ("RPT-PRED-OFFSET-MISMATCH", 3),
-    ])
+    assert codes == sorted(
+        [
+            ("RPT-PRED-LABEL-UNKNOWN", 1),
+            ("RPT-PRED-ID-DUPLICATE", 1),
+            ("RPT-PRED-OFFSET-RANGE", 2),
+            ("RPT-PRED-REL-MISSING-ARG", 2),
+            ("RPT-PRED-REL-UNKNOWN", 2),
+            ("RPT-PRED-OFFSET-MISMATCH", 3),
+        ]
+    )
     # attribute values are checked once the spans are sound
     fixed = Document(gold[0].id, text, spans=(make_span(text, "C", "HEDGE", 15, 18, hedge_type="sarcastic"),))
     path.write_text("\n".join(_lines([fixed])) + "\n", encoding="utf-8")

@@ -43,16 +43,29 @@ def _content(doc: Document) -> dict[str, Any]:
     return record
 
 
-def _export(doc: Document, schema: Schema, *, users: tuple[Any, ...] = ({"id": 1, "email": "alice@example.org"},),
-            task_id: int = 7) -> list[dict[str, Any]]:
+def _export(
+    doc: Document,
+    schema: Schema,
+    *,
+    users: tuple[Any, ...] = ({"id": 1, "email": "alice@example.org"},),
+    task_id: int = 7,
+) -> list[dict[str, Any]]:
     """A Label Studio JSON export of ``doc``'s task, one annotation per user copying the prediction."""
     task = document_to_task(doc, schema, predictions=[("rules", doc)])
     task["id"] = task_id
     task["predictions"][0]["id"] = 70
     task["annotations"] = [
-        {"id": 100 + n, "completed_by": user, "result": copy.deepcopy(task["predictions"][0]["result"]),
-         "was_cancelled": False, "lead_time": 42.5, "created_at": "2025-01-02T10:00:00Z",
-         "updated_at": "2025-01-02T10:05:00Z", "parent_prediction": None, "parent_annotation": None}
+        {
+            "id": 100 + n,
+            "completed_by": user,
+            "result": copy.deepcopy(task["predictions"][0]["result"]),
+            "was_cancelled": False,
+            "lead_time": 42.5,
+            "created_at": "2025-01-02T10:00:00Z",
+            "updated_at": "2025-01-02T10:05:00Z",
+            "parent_prediction": None,
+            "parent_annotation": None,
+        }
         for n, user in enumerate(users)
     ]
     task["drafts"] = []
@@ -78,11 +91,18 @@ def test_results_shape_matches_label_studio(schema: Schema) -> None:
     assert [r["from_name"] for r in by_id] == ["label", "source_type", "anonymity_reason"]  # a choice shares the id
     assert by_id[0]["value"]["labels"] == ["SOURCE"] and by_id[1]["value"]["choices"] == ["named_organization"]
     relation = next(r for r in results if r["type"] == "relation")
-    assert relation == {"from_id": "C1", "to_id": "S1", "type": "relation", "direction": "right",
-                        "labels": ["attributed_to"]}
+    assert relation == {
+        "from_id": "C1",
+        "to_id": "S1",
+        "type": "relation",
+        "direction": "right",
+        "labels": ["attributed_to"],
+    }
     interface: Any = LabelInterface(labelstudio_xml(schema))
-    assert interface.validate_prediction({"result": [r for r in results if r["type"] != "relation"]},
-                                         return_errors=True) == []
+    assert (
+        interface.validate_prediction({"result": [r for r in results if r["type"] != "relation"]}, return_errors=True)
+        == []
+    )
 
 
 def test_task_data_carries_the_document_id_and_meta(schema: Schema) -> None:
@@ -100,8 +120,9 @@ def test_prediction_on_another_text_is_refused(schema: Schema) -> None:
         document_to_task(doc, schema, predictions=[("rules", other)])
 
 
-_texts = st.text(alphabet=st.sampled_from([*"ab c.\r\n", "\u0301", "é", "👍", "🏽", "🇺", "中"]),
-                 min_size=1, max_size=40)
+_texts = st.text(
+    alphabet=st.sampled_from([*"ab c.\r\n", "\u0301", "é", "👍", "🏽", "🇺", "中"]), min_size=1, max_size=40
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -168,8 +189,10 @@ def test_unknown_result_types_are_reported_and_kept(schema: Schema) -> None:
     [
         (lambda rs: rs[0]["value"].update(labels=["RUMOUR"]), "RPT-LS-LABEL"),
         (lambda rs: rs[0]["value"].update(labels=["SOURCE", "CLAIM"]), "RPT-LS-LABEL"),
-        (lambda rs: next(r for r in rs if r["from_name"] == "quote")["value"].update(choices=["maybe"]),
-         "RPT-LS-CHOICE"),
+        (
+            lambda rs: next(r for r in rs if r["from_name"] == "quote")["value"].update(choices=["maybe"]),
+            "RPT-LS-CHOICE",
+        ),
         (lambda rs: next(r for r in rs if r.get("type") == "relation").update(labels=["cites"]), "RPT-LS-RELATION"),
         (lambda rs: next(r for r in rs if r.get("type") == "relation").update(to_id="nowhere"), "RPT-LS-RELATION"),
         (lambda rs: rs[0]["value"].update(start="/p[1]/text()[1]"), "RPT-LS-RANGE"),
@@ -274,8 +297,15 @@ def test_prediction_model_version(schema: Schema) -> None:
 
 def test_results_to_document_without_value_text_warns(schema: Schema) -> None:
     base = Document("d", "Officials said so.")
-    results = [{"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
-                "value": {"start": 0, "end": 9, "labels": ["CUE"]}}]
+    results = [
+        {
+            "id": "a",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 9, "labels": ["CUE"]},
+        }
+    ]
     doc, problems, _ = results_to_document(base, results, schema)
     assert doc is not None and doc.spans[0].text == "Officials"
     assert [p.code for p in problems] == ["RPT-LS-NO-TEXT"]

@@ -27,11 +27,19 @@ def _as_label_studio_export(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]
     for number, task in enumerate(tasks, start=1):
         exported = {"id": number, "data": task["data"], "drafts": [], "predictions": [], "annotations": []}
         for prediction in task.get("predictions", []):
-            exported["annotations"].append({
-                "id": 10 * number, "completed_by": 4, "result": copy.deepcopy(prediction["result"]),
-                "was_cancelled": False, "lead_time": 12.0, "created_at": "2025-01-01T00:00:00Z",
-                "updated_at": "2025-01-01T00:00:00Z", "parent_prediction": None, "parent_annotation": None,
-            })
+            exported["annotations"].append(
+                {
+                    "id": 10 * number,
+                    "completed_by": 4,
+                    "result": copy.deepcopy(prediction["result"]),
+                    "was_cancelled": False,
+                    "lead_time": 12.0,
+                    "created_at": "2025-01-01T00:00:00Z",
+                    "updated_at": "2025-01-01T00:00:00Z",
+                    "parent_prediction": None,
+                    "parent_annotation": None,
+                }
+            )
         out.append(exported)
     return out
 
@@ -41,47 +49,108 @@ def test_ours_to_a_label_studio_file_and_back_is_identical(tmp_path: Path) -> No
     plain = Document("brief-0002", "Nothing here.\r\nAt all.", {"genre": "briefing"})
     write_document(tmp_path / "docs" / f"{gold.id}.json", gold)
     write_document(tmp_path / "docs" / f"{plain.id}.json", plain)
-    write_jsonl(tmp_path / "preds.jsonl", [replace(gold, provenance={"layer": "prediction", "system": "rules"})],
-                include_text=False)
+    write_jsonl(
+        tmp_path / "preds.jsonl",
+        [replace(gold, provenance={"layer": "prediction", "system": "rules"})],
+        include_text=False,
+    )
     runner = CliRunner()
-    exported = runner.invoke(app, ["convert", "labelstudio-export", str(tmp_path / "docs"), "--out",
-                                   str(tmp_path / "tasks.json"), "--predictions", str(tmp_path / "preds.jsonl")])
+    exported = runner.invoke(
+        app,
+        [
+            "convert",
+            "labelstudio-export",
+            str(tmp_path / "docs"),
+            "--out",
+            str(tmp_path / "tasks.json"),
+            "--predictions",
+            str(tmp_path / "preds.jsonl"),
+        ],
+    )
     assert exported.exit_code == 0, exported.output
     tasks = json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8"))
     assert [t["data"]["doc_id"] for t in tasks] == ["brief-0002", "wire-0001"]
     assert [p["model_version"] for p in tasks[1]["predictions"]] == ["rules"] and "predictions" not in tasks[0]
-    (tmp_path / "export.json").write_text(json.dumps(_as_label_studio_export(tasks), ensure_ascii=False),
-                                          encoding="utf-8")
-    converted = runner.invoke(app, ["convert", "labelstudio", str(tmp_path / "export.json"), "--out",
-                                    str(tmp_path / "layers"), "--annotator", "4=a1", "--dir",
-                                    str(tmp_path / ".studio")])
+    (tmp_path / "export.json").write_text(
+        json.dumps(_as_label_studio_export(tasks), ensure_ascii=False), encoding="utf-8"
+    )
+    converted = runner.invoke(
+        app,
+        [
+            "convert",
+            "labelstudio",
+            str(tmp_path / "export.json"),
+            "--out",
+            str(tmp_path / "layers"),
+            "--annotator",
+            "4=a1",
+            "--dir",
+            str(tmp_path / ".studio"),
+        ],
+    )
     assert converted.exit_code == 0, converted.output
     assert "1 layer(s) written" in converted.output
     layer = read_document(tmp_path / "layers" / "a1" / "wire-0001.json")
     assert _content(layer) == _content(gold)
     assert layer.provenance["annotators"] == ["a1"] and layer.provenance["layer"] == "annotation"
-    again = runner.invoke(app, ["convert", "labelstudio", str(tmp_path / "export.json"), "--out",
-                                str(tmp_path / "layers"), "--annotator", "4=a1", "--dir", str(tmp_path / ".studio")])
+    again = runner.invoke(
+        app,
+        [
+            "convert",
+            "labelstudio",
+            str(tmp_path / "export.json"),
+            "--out",
+            str(tmp_path / "layers"),
+            "--annotator",
+            "4=a1",
+            "--dir",
+            str(tmp_path / ".studio"),
+        ],
+    )
     assert again.exit_code == 0 and "0 layer(s) written, 1 unchanged" in again.output
 
 
 def test_a_json_min_export_is_refused_with_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "min.json"
     path.write_text(json.dumps([{"id": 1, "text": "x", "label": [{"start": 0, "end": 1, "labels": ["CUE"]}]}]))
-    result = CliRunner().invoke(app, ["convert", "labelstudio", str(path), "--out", str(tmp_path / "layers"),
-                                      "--dir", str(tmp_path / ".studio")])
+    result = CliRunner().invoke(
+        app,
+        ["convert", "labelstudio", str(path), "--out", str(tmp_path / "layers"), "--dir", str(tmp_path / ".studio")],
+    )
     assert result.exit_code == 1 and "RPT-LS-FORMAT" in result.output and "JSON_MIN" in result.output
 
 
 def test_bad_offsets_in_a_file_name_task_and_region_and_exit_1(tmp_path: Path) -> None:
     gold = sample_document()
-    result = [{"id": "S1", "from_name": "label", "to_name": "text", "type": "labels",
-               "value": {"start": 0, "end": 9, "text": "Officials 👍🏽", "labels": ["SOURCE"]}}]
-    export = [{"id": 5, "data": {"text": gold.text, "doc_id": gold.id},
-               "annotations": [{"id": 9, "completed_by": {"id": 1, "email": "ann@example.org"}, "result": result}]}]
+    result = [
+        {
+            "id": "S1",
+            "from_name": "label",
+            "to_name": "text",
+            "type": "labels",
+            "value": {"start": 0, "end": 9, "text": "Officials 👍🏽", "labels": ["SOURCE"]},
+        }
+    ]
+    export = [
+        {
+            "id": 5,
+            "data": {"text": gold.text, "doc_id": gold.id},
+            "annotations": [{"id": 9, "completed_by": {"id": 1, "email": "ann@example.org"}, "result": result}],
+        }
+    ]
     (tmp_path / "export.json").write_text(json.dumps(export), encoding="utf-8")
-    output = CliRunner().invoke(app, ["convert", "labelstudio", str(tmp_path / "export.json"), "--out",
-                                      str(tmp_path / "layers"), "--dir", str(tmp_path / ".studio")])
+    output = CliRunner().invoke(
+        app,
+        [
+            "convert",
+            "labelstudio",
+            str(tmp_path / "export.json"),
+            "--out",
+            str(tmp_path / "layers"),
+            "--dir",
+            str(tmp_path / ".studio"),
+        ],
+    )
     assert output.exit_code == 1
     assert "task 5" in output.output and "annotation 9" in output.output and "region S1" in output.output
     assert "RPT-LS-OFFSET" in output.output and not (tmp_path / "layers").exists()

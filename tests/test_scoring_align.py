@@ -26,8 +26,9 @@ def test_overlap_edges_are_exactly_the_overlapping_pairs(
     p = np.array(pred, np.int64).reshape(-1, 2)
     edges = overlap_edges(g[:, 0], g[:, 1], p[:, 0], p[:, 1])
     found = sorted(zip(edges.gold.tolist(), edges.pred.tolist(), strict=True))
-    expected = sorted((i, j) for i, (gs, ge) in enumerate(gold) for j, (ps, pe) in enumerate(pred)
-                      if gs < pe and ps < ge)  # half-open: touching is not overlapping
+    expected = sorted(
+        (i, j) for i, (gs, ge) in enumerate(gold) for j, (ps, pe) in enumerate(pred) if gs < pe and ps < ge
+    )  # half-open: touching is not overlapping
     assert found == expected
 
 

@@ -19,7 +19,7 @@ TEXT_1 = (
 )
 TEXT_2 = (
     "A senior official, who spoke on condition of anonymity, said talks could resume. "
-    "\"We will not raise fares,\" the operator said. "
+    '"We will not raise fares," the operator said. '
     "Analysts are speculating."
 )
 TEXT_3 = "Prices rose by roughly 3 percent, the agency reported. Fares have not risen since 2019."
@@ -50,8 +50,9 @@ def gold_documents() -> list[Document]:
             span(t1, "C1", "CLAIM", "the bridge may close in June", quote="indirect"),
             span(t1, "H1", "HEDGE", "may", hedge_type="modal", holder="source"),
             span(t1, "U2", "CUE", "According to"),
-            span(t1, "S2", "SOURCE", "the ministry", source_type="named_organization",
-                 anonymity_reason="not_applicable"),
+            span(
+                t1, "S2", "SOURCE", "the ministry", source_type="named_organization", anonymity_reason="not_applicable"
+            ),
             span(t1, "C2", "CLAIM", "about 40 ferries were cancelled", quote="indirect"),
             span(t1, "H2", "HEDGE", "about", hedge_type="approximator", holder="author"),
             span(t1, "S3", "SOURCE", "The mayor", source_type="named_person", anonymity_reason="not_applicable"),
@@ -77,8 +78,9 @@ def gold_documents() -> list[Document]:
             span(t2, "C1", "CLAIM", "talks could resume", quote="indirect"),
             span(t2, "H1", "HEDGE", "could", hedge_type="modal", holder="source"),
             span(t2, "C2", "CLAIM", "We will not raise fares", quote="direct"),
-            span(t2, "S2", "SOURCE", "the operator", source_type="named_organization",
-                 anonymity_reason="not_applicable"),
+            span(
+                t2, "S2", "SOURCE", "the operator", source_type="named_organization", anonymity_reason="not_applicable"
+            ),
             span(t2, "U2", "CUE", "said", 1),
             span(t2, "H2", "HEDGE", "speculating", hedge_type="speculative", holder="source"),
         ),
@@ -98,8 +100,7 @@ def gold_documents() -> list[Document]:
         spans=(
             span(t3, "C1", "CLAIM", "Prices rose by roughly 3 percent", quote="indirect"),
             span(t3, "H1", "HEDGE", "roughly", hedge_type="approximator", holder="author"),
-            span(t3, "S1", "SOURCE", "the agency", source_type="named_organization",
-                 anonymity_reason="not_applicable"),
+            span(t3, "S1", "SOURCE", "the agency", source_type="named_organization", anonymity_reason="not_applicable"),
             span(t3, "U1", "CUE", "reported"),
             span(t3, "C2", "CLAIM", "Fares have not risen since 2019", quote="none"),
         ),
@@ -116,8 +117,9 @@ def gold_documents() -> list[Document]:
         t4,
         meta={"genre": "release", "topic": "economy"},
         spans=(
-            span(t4, "S1", "SOURCE", "The ministry", source_type="named_organization",
-                 anonymity_reason="not_applicable"),
+            span(
+                t4, "S1", "SOURCE", "The ministry", source_type="named_organization", anonymity_reason="not_applicable"
+            ),
             span(t4, "C1", "CLAIM", "Tariffs will rise next year", quote="indirect"),
             span(t4, "H1", "HEDGE", "will", hedge_type="speculative", holder="source"),
             span(t4, "S2", "SOURCE", "it", source_type="named_organization", anonymity_reason="not_applicable"),
@@ -151,8 +153,9 @@ def perturbed(docs: list[Document], edit: Callable[[Document], Document] | None 
                 break
         ids = {s.id for s in spans}
         relations = tuple(r for r in doc.relations if r.head in ids and r.tail in ids)
-        new = Document(doc.id, doc.text, dict(doc.meta), tuple(spans), relations,
-                       {"layer": "prediction", "system": "perturbed"})
+        new = Document(
+            doc.id, doc.text, dict(doc.meta), tuple(spans), relations, {"layer": "prediction", "system": "perturbed"}
+        )
         out.append(edit(new) if edit else new)
     return out
 

@@ -31,8 +31,12 @@ from reportedly.scoring.spans import CATEGORIES, SCHEMES
 
 LABELS = ("CLAIM", "SOURCE", "CUE", "HEDGE")
 NERVALUATE = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
-ATTRS = {"CLAIM": {"quote": "none"}, "SOURCE": {"source_type": "document", "anonymity_reason": "not_applicable"},
-         "CUE": {}, "HEDGE": {"hedge_type": "modal", "holder": "author"}}
+ATTRS = {
+    "CLAIM": {"quote": "none"},
+    "SOURCE": {"source_type": "document", "anonymity_reason": "not_applicable"},
+    "CUE": {},
+    "HEDGE": {"hedge_type": "modal", "holder": "author"},
+}
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 Raw = list[tuple[str, int, int]]  # (label, start, end) half-open
@@ -61,8 +65,9 @@ def _nervaluate(gold: list[Raw], pred: list[Raw]) -> dict[str, Any]:
     return Evaluator([conv(d) for d in gold], [conv(d) for d in pred], tags=list(LABELS), loader="dict").evaluate()
 
 
-def _compare(gold: list[Raw], pred: list[Raw], schema: Schema, *, micro_schemes: tuple[str, ...],
-             label_schemes: tuple[str, ...]) -> None:
+def _compare(
+    gold: list[Raw], pred: list[Raw], schema: Schema, *, micro_schemes: tuple[str, ...], label_schemes: tuple[str, ...]
+) -> None:
     if not any(gold) and not any(pred):
         return
     g_docs, p_docs = _docs(gold, pred)
@@ -70,7 +75,7 @@ def _compare(gold: list[Raw], pred: list[Raw], schema: Schema, *, micro_schemes:
     theirs = _nervaluate(gold, pred)
     for scheme in SCHEMES:
         name = NERVALUATE[scheme.value]
-        tables = ([("micro", theirs["overall"][name])] if scheme.value in micro_schemes else [])
+        tables = [("micro", theirs["overall"][name])] if scheme.value in micro_schemes else []
         if scheme.value in label_schemes:
             tables += [(label, theirs["entities"][label][name]) for label in theirs["entities"]]
         for table, r in tables:
@@ -139,8 +144,13 @@ def test_nervaluate_strict_exact_partial_on_chains(schema: Schema, docs: list[tu
 def test_nervaluate_agrees_on_a_known_mixture(schema: Schema) -> None:
     gold = [[("CLAIM", 0, 10), ("SOURCE", 12, 20), ("CUE", 25, 30), ("HEDGE", 40, 44)]]
     pred = [[("CLAIM", 0, 10), ("CLAIM", 12, 20), ("CUE", 26, 33), ("HEDGE", 50, 52)]]
-    _compare(gold, pred, schema, micro_schemes=("strict", "exact", "partial", "type"),
-             label_schemes=("strict", "exact", "partial", "type"))
+    _compare(
+        gold,
+        pred,
+        schema,
+        micro_schemes=("strict", "exact", "partial", "type"),
+        label_schemes=("strict", "exact", "partial", "type"),
+    )
 
 
 # --- seqeval: strict IOB2 on token-aligned spans ----------------------------------------------
@@ -178,10 +188,24 @@ def test_seqeval_strict_iob2(schema: Schema, docs: list[Any]) -> None:
     gold_docs, pred_docs, y_true, y_pred = [], [], [], []
     for i, (n, gold, pred) in enumerate(docs):
         text = " ".join("a" * n)
-        gold_docs.append(Document(f"d{i}", text, spans=tuple(
-            make_span(text, f"G{k}", lab, 2 * s, 2 * e - 1, **ATTRS[lab]) for k, (lab, s, e) in enumerate(gold))))
-        pred_docs.append(Document(f"d{i}", text, spans=tuple(
-            make_span(text, f"P{k}", lab, 2 * s, 2 * e - 1, **ATTRS[lab]) for k, (lab, s, e) in enumerate(pred))))
+        gold_docs.append(
+            Document(
+                f"d{i}",
+                text,
+                spans=tuple(
+                    make_span(text, f"G{k}", lab, 2 * s, 2 * e - 1, **ATTRS[lab]) for k, (lab, s, e) in enumerate(gold)
+                ),
+            )
+        )
+        pred_docs.append(
+            Document(
+                f"d{i}",
+                text,
+                spans=tuple(
+                    make_span(text, f"P{k}", lab, 2 * s, 2 * e - 1, **ATTRS[lab]) for k, (lab, s, e) in enumerate(pred)
+                ),
+            )
+        )
         y_true.append(_iob2(n, gold))
         y_pred.append(_iob2(n, pred))
     result = evaluate(gold_docs, pred_docs, schema=schema, tracks=["spans"], resamples=0)
@@ -201,8 +225,11 @@ QUOTES = ("direct", "indirect", "none")
 
 
 @FAST
-@given(st.lists(st.tuples(st.sampled_from(QUOTES), st.sampled_from([*QUOTES, None]), st.booleans()),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(QUOTES), st.sampled_from([*QUOTES, None]), st.booleans()), min_size=1, max_size=30
+    )
+)
 def test_sklearn_attribute_accuracy_and_macro_f1(schema: Schema, items: list[tuple[str, str | None, bool]]) -> None:
     text = "abcdefgh " * len(items)
     gold_spans, pred_spans, y_true, y_pred = [], [], [], []

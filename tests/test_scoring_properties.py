@@ -20,8 +20,10 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 PERFECT_SUFFIXES = ("_p", "_r", "_f", "_acc", "_spearman")
 ATTRS: dict[str, dict[str, list[str]]] = {
     "CLAIM": {"quote": ["direct", "indirect", "none"]},
-    "SOURCE": {"source_type": ["named_person", "unnamed_group", "document"],
-               "anonymity_reason": ["given", "not_given", "not_applicable"]},
+    "SOURCE": {
+        "source_type": ["named_person", "unnamed_group", "document"],
+        "anonymity_reason": ["given", "not_given", "not_applicable"],
+    },
     "CUE": {},
     "HEDGE": {"hedge_type": ["modal", "evidential"], "holder": ["author", "source"]},
 }
@@ -49,7 +51,8 @@ def test_gold_against_itself_scores_one_on_every_track(schema: Schema) -> None:
     for name, piece in result.slices.items():
         assert _perfect(piece.scores) == [], name
     assert {"genre=wire", "quote=direct", "quote=indirect", "source=in_sentence", "source=cross_sentence"} <= set(
-        result.slices)
+        result.slices
+    )
     assert result.slices["source=cross_sentence"].counts["rels_strict_micro_pos"] == 1
     for key, interval in result.ci.items():
         if interval is not None and key.endswith("_f"):
@@ -88,19 +91,35 @@ def documents(draw: st.DrawFn, unique: bool = False) -> tuple[list[Document], li
             return tuple(spans)
 
         gold_spans, pred_spans = side("G"), side("P")
-        gold_docs.append(Document(f"doc{d}", text, meta={"genre": draw(st.sampled_from(["wire", "feature"]))},
-                                  spans=gold_spans, relations=relations(draw, gold_spans)))
+        gold_docs.append(
+            Document(
+                f"doc{d}",
+                text,
+                meta={"genre": draw(st.sampled_from(["wire", "feature"]))},
+                spans=gold_spans,
+                relations=relations(draw, gold_spans),
+            )
+        )
         pred_docs.append(Document(f"doc{d}", text, spans=pred_spans, relations=relations(draw, pred_spans)))
     return gold_docs, pred_docs
 
 
-SIGNATURES = {"attributed_to": ("CLAIM", "SOURCE"), "introduced_by": ("CLAIM", "CUE"),
-              "hedges": ("HEDGE", "CLAIM"), "same_source": ("SOURCE", "SOURCE")}
+SIGNATURES = {
+    "attributed_to": ("CLAIM", "SOURCE"),
+    "introduced_by": ("CLAIM", "CUE"),
+    "hedges": ("HEDGE", "CLAIM"),
+    "same_source": ("SOURCE", "SOURCE"),
+}
 
 
 def relations(draw: st.DrawFn, spans: tuple[Span, ...]) -> tuple[Relation, ...]:
-    candidates = [Relation(name, h.id, t.id) for name, (head, tail) in SIGNATURES.items()
-                  for h in spans for t in spans if h.label == head and t.label == tail and h.id != t.id]
+    candidates = [
+        Relation(name, h.id, t.id)
+        for name, (head, tail) in SIGNATURES.items()
+        for h in spans
+        for t in spans
+        if h.label == head and t.label == tail and h.id != t.id
+    ]
     if not candidates:
         return ()
     return tuple(draw(st.lists(st.sampled_from(candidates), max_size=6, unique=True)))
@@ -156,8 +175,6 @@ def test_shuffling_relations_and_documents_changes_nothing(schema: Schema) -> No
         assert again.counts == first.counts
         assert again.scores == first.scores
         assert {k: v.scores for k, v in again.slices.items()} == {k: v.scores for k, v in first.slices.items()}
-
-
 
 
 @FAST

@@ -40,8 +40,16 @@ CONFIG = (PACKAGE_ROOT / "schema" / "labelstudio.xml").read_text(encoding="utf-8
 SCREENSHOT = PACKAGE_ROOT / "docs" / "images" / "labeling.png"
 UPDATE_SCREENSHOT = os.environ.get("REPORTEDLY_UPDATE_SCREENSHOT") == "1" or not SCREENSHOT.exists()
 CORPUS_LAYER = PACKAGE_ROOT / "corpus" / "layers" / "a1" / "wire-0001.json"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str | None:
@@ -64,9 +72,18 @@ class Browser:
             os.dup2(from_chrome_w, 4)
 
         self.process = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-pipe",
-             f"--window-size={width},{height}", "about:blank"],
-            preexec_fn=wire, pass_fds=(3, 4), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            [
+                executable,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            preexec_fn=wire,
+            pass_fds=(3, 4),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
         os.close(to_chrome_r)
@@ -74,8 +91,14 @@ class Browser:
         self._buffer, self._next = b"", 0
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
         self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        self.call("Emulation.setDeviceMetricsOverride", page=True, width=width, height=height,
-                  deviceScaleFactor=1, mobile=False)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            page=True,
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         self.call("Page.enable", page=True)
 
     def _message(self, timeout: float) -> dict[str, Any]:
@@ -205,7 +228,10 @@ def _task_id(conn: Connection, project_id: int, doc_id: str) -> int:
 
 
 def test_the_real_editor_stores_code_points_on_emoji_combining_marks_and_crlf(
-    browser: Browser, studio: StudioServer, schema: Schema, tmp_path: Path,
+    browser: Browser,
+    studio: StudioServer,
+    schema: Schema,
+    tmp_path: Path,
 ) -> None:
     conn, project_id, invite = _project(studio, "editor test")
     text = "Officials 👍🏽 said:\r\nthe cafe\u0301 plan may 🇺🇦 fail, analysts said."
@@ -224,10 +250,13 @@ def test_the_real_editor_stores_code_points_on_emoji_combining_marks_and_crlf(
             browser.wait_for(f"document.querySelectorAll('.lsf-outliner-item').length >= {count}")
         for index, (_, _, choice) in enumerate(regions, start=1):
             assert browser.evaluate(f"({CLICK})('.lsf-outliner-item__content', '{index}')")
-            browser.wait_for(f"!!Array.from(document.querySelectorAll('.lsf-choices:not(.lsf-choices_hidden) "
-                             f".lsf-choice__item label')).find(e => e.textContent.startsWith({json.dumps(choice)}))")
-            assert browser.evaluate(f"({CLICK})('.lsf-choices:not(.lsf-choices_hidden) .lsf-choice__item label', "
-                                    f"{json.dumps(choice)})")
+            browser.wait_for(
+                f"!!Array.from(document.querySelectorAll('.lsf-choices:not(.lsf-choices_hidden) "
+                f".lsf-choice__item label')).find(e => e.textContent.startsWith({json.dumps(choice)}))"
+            )
+            assert browser.evaluate(
+                f"({CLICK})('.lsf-choices:not(.lsf-choices_hidden) .lsf-choice__item label', {json.dumps(choice)})"
+            )
         assert browser.evaluate(f"({CLICK})('.lsf-choice__item label', 'not_given')")
         time.sleep(0.3)
         assert browser.evaluate(f"({CLICK})('button', 'Submit')")
@@ -250,7 +279,10 @@ def test_the_real_editor_stores_code_points_on_emoji_combining_marks_and_crlf(
 
 
 def test_screenshot_of_the_labeling_interface(
-    browser: Browser, studio: StudioServer, schema: Schema, tmp_path: Path,
+    browser: Browser,
+    studio: StudioServer,
+    schema: Schema,
+    tmp_path: Path,
 ) -> None:
     """docs/images/labeling.png: a corpus document as an annotator sees it in the editor.
 

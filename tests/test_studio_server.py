@@ -97,6 +97,5 @@ def test_missing_project_says_to_run_setup(studio: StudioServer) -> None:
 
 def test_cli_errors_exit_1_with_the_code(studio: StudioServer, tmp_path: Path) -> None:
     env = clean_env(LABEL_STUDIO_URL=f"http://127.0.0.1:{free_port()}", LABEL_STUDIO_API_KEY="x" * 40)
-    result = CliRunner().invoke(app, ["studio", "pull", "--dir", str(tmp_path), "--out", str(tmp_path / "l")],
-                                env=env)
+    result = CliRunner().invoke(app, ["studio", "pull", "--dir", str(tmp_path), "--out", str(tmp_path / "l")], env=env)
     assert result.exit_code == 1 and "RPT-STUDIO-UNREACHABLE" in result.output

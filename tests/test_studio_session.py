@@ -64,8 +64,9 @@ def _prediction(gold: Document) -> Document:
     """A system's pre-annotation of the gold document: it misses a hedge and the hedges relations."""
     spans = tuple(s for s in gold.spans if s.id != "H3")
     relations = tuple(r for r in gold.relations if r.label != "hedges")
-    return replace(gold, spans=spans, relations=relations,
-                   provenance={"layer": "prediction", "system": "rules", "version": "0.1"})
+    return replace(
+        gold, spans=spans, relations=relations, provenance={"layer": "prediction", "system": "rules", "version": "0.1"}
+    )
 
 
 @dataclass
@@ -90,12 +91,22 @@ def session(studio: StudioServer, schema: Schema, tmp_path_factory: pytest.TempP
     write_jsonl(work / "docs.jsonl", [gold, second])
     (work / "new text.txt").write_bytes(b"A new text, from an inbox.\r\nIt says little.")
     write_jsonl(work / "preds.jsonl", [_prediction(gold)], include_text=False)
-    push_args = ["studio", "push", str(work / "docs.jsonl"), str(work / "new text.txt"),
-                 "--predictions", str(work / "preds.jsonl"), "--project", TITLE]
+    push_args = [
+        "studio",
+        "push",
+        str(work / "docs.jsonl"),
+        str(work / "new text.txt"),
+        "--predictions",
+        str(work / "preds.jsonl"),
+        "--project",
+        TITLE,
+    ]
     pushes = (_cli(studio, *push_args), _cli(studio, *push_args))
     project = require_project(conn, TITLE)
-    tasks = {t["data"]["doc_id"]: t["id"] for t in
-             conn.request("GET", "api/tasks", params={"project": project.id, "include": "id,data"})["tasks"]}
+    tasks = {
+        t["data"]["doc_id"]: t["id"]
+        for t in conn.request("GET", "api/tasks", params={"project": project.id, "include": "id,data"})["tasks"]
+    }
 
     invite = invite_url(conn)
     alice = Annotator(studio.url, invite, "alice@example.org")
@@ -105,10 +116,16 @@ def session(studio: StudioServer, schema: Schema, tmp_path_factory: pytest.TempP
         alice.annotate(project.id, tasks[gold.id], document_to_results(gold, schema))
         claim = make_span(second.text, "qX3vB8kL2m", "CLAIM", 0, second.text.index("."), quote="none")
         hedge_at = second.text.index("speculating")
-        hedge = make_span(second.text, editor_region_id(), "HEDGE", hedge_at, hedge_at + len("speculating"),
-                          hedge_type="speculative", holder="source")
-        alice.annotate(project.id, tasks[second.id], document_to_results(replace(second, spans=(claim, hedge)),
-                                                                            schema))
+        hedge = make_span(
+            second.text,
+            editor_region_id(),
+            "HEDGE",
+            hedge_at,
+            hedge_at + len("speculating"),
+            hedge_type="speculative",
+            holder="source",
+        )
+        alice.annotate(project.id, tasks[second.id], document_to_results(replace(second, spans=(claim, hedge)), schema))
         # bob starts from the model's pre-annotation, as the editor does, and adds the missing hedge
         prediction = conn.client.predictions.list(task=tasks[gold.id])[0]
         result = [{**copy.deepcopy(r), "origin": "prediction"} for r in prediction.result]
@@ -116,12 +133,30 @@ def session(studio: StudioServer, schema: Schema, tmp_path_factory: pytest.TempP
         bob_added = editor_region_id()
         value = {"start": added.start, "end": added.end, "text": added.text}
         result += [
-            {"id": bob_added, "from_name": "label", "to_name": "text", "type": "labels", "origin": "manual",
-             "value": {**value, "labels": ["HEDGE"]}},
-            {"id": bob_added, "from_name": "hedge_type", "to_name": "text", "type": "choices", "origin": "manual",
-             "value": {**value, "choices": ["approximator"]}},
-            {"id": bob_added, "from_name": "holder", "to_name": "text", "type": "choices", "origin": "manual",
-             "value": {**value, "choices": ["source"]}},
+            {
+                "id": bob_added,
+                "from_name": "label",
+                "to_name": "text",
+                "type": "labels",
+                "origin": "manual",
+                "value": {**value, "labels": ["HEDGE"]},
+            },
+            {
+                "id": bob_added,
+                "from_name": "hedge_type",
+                "to_name": "text",
+                "type": "choices",
+                "origin": "manual",
+                "value": {**value, "choices": ["approximator"]},
+            },
+            {
+                "id": bob_added,
+                "from_name": "holder",
+                "to_name": "text",
+                "type": "choices",
+                "origin": "manual",
+                "value": {**value, "choices": ["source"]},
+            },
             {"from_id": bob_added, "to_id": "C2", "type": "relation", "direction": "right", "labels": ["hedges"]},
         ]
         bob.annotate(project.id, tasks[gold.id], result, parent_prediction=prediction.id, lead_time=20.25)
@@ -192,8 +227,11 @@ def test_repull_rewrites_nothing_and_keeps_local_edits(session: Session, studio:
     record = json.loads(layer.read_text(encoding="utf-8"))
     record["spans"][0]["attrs"]["quote"] = "indirect"
     layer.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    annotation = next(a for a in fetch_export(session.conn, require_project(session.conn, TITLE))
-                      if a["data"]["doc_id"] == "brief-0002")["annotations"][0]
+    annotation = next(
+        a
+        for a in fetch_export(session.conn, require_project(session.conn, TITLE))
+        if a["data"]["doc_id"] == "brief-0002"
+    )["annotations"][0]
     session.conn.client.annotations.update(annotation["id"], lead_time=99.0)
     kept = _cli(studio, "studio", "pull", "--project", TITLE, "--out", str(session.out))
     assert kept.exit_code == 0 and "1 kept (edited here)" in kept.output and "--force" in kept.output
@@ -240,8 +278,9 @@ def test_offsets_from_other_tools(studio: StudioServer, schema: Schema, tmp_path
     broken = copy.deepcopy(results)
     broken[0]["value"]["start"] += 2
     created = conn.client.annotations.create(task["id"], result=broken, lead_time=3.0)
-    conn.client.annotations.delete(next(a["id"] for a in fetch_export(conn, project)[0]["annotations"]
-                                        if a["id"] != created.id))
+    conn.client.annotations.delete(
+        next(a["id"] for a in fetch_export(conn, project)[0]["annotations"] if a["id"] != created.id)
+    )
     failed = pull(conn, project, schema, out, config=CONFIG, state_path=None)
     assert failed.has_errors and failed.written == []
     [error] = [p for p in failed.problems if p.code == "RPT-LS-OFFSET"]

@@ -71,8 +71,9 @@ def workload(n_docs: int, n_spans: int, seed: int) -> tuple[list[Document], list
                     s, e = start + rng.choice((-2, -1, 0, 1, 2)), end + rng.choice((-2, -1, 0, 1, 2))
                 pred.append(Span(f"P{i}", label, s, e, text[s:e]))
         gold_docs.append(Document(f"doc-{d:05d}", text, spans=tuple(gold), provenance={"layer": "gold"}))
-        pred_docs.append(Document(f"doc-{d:05d}", text, spans=tuple(pred),
-                                  provenance={"layer": "prediction", "system": "synthetic"}))
+        pred_docs.append(
+            Document(f"doc-{d:05d}", text, spans=tuple(pred), provenance={"layer": "prediction", "system": "synthetic"})
+        )
     return gold_docs, pred_docs
 
 
@@ -81,9 +82,7 @@ def score_reportedly(gold: list[Document], pred: list[Document]) -> dict[str, li
     out = {}
     for scheme in SCHEMES:
         for table in ("micro", *LABELS):
-            out[f"{scheme.value}/{table}"] = [
-                result.counts[f"spans_{scheme.value}_{table}_{c}"] for c in CATEGORIES
-            ]
+            out[f"{scheme.value}/{table}"] = [result.counts[f"spans_{scheme.value}_{table}_{c}"] for c in CATEGORIES]
     return out
 
 

@@ -37,8 +37,9 @@ from reportedly.document import (
     dumps_document,
     read_documents,
 )
+from reportedly.incidents import Incident, Severity
 from reportedly.schema import Schema
-from reportedly.validate import Incident, Severity, validate_record
+from reportedly.validate import validate_record
 
 convert_app = typer.Typer(help="Convert between reportedly documents and other formats.", no_args_is_help=True)
 app.add_typer(convert_app, name="convert")
@@ -54,8 +55,7 @@ OverwriteOption = Annotated[
 def _report(issues: Iterable[Issue]) -> None:
     for issue in issues:
         style = "red" if issue.level == "error" else "yellow"
-        err_console.print(f"[{style}]{issue.render()}[/]", highlight=False, soft_wrap=True, markup=True,
-                          emoji=False)
+        err_console.print(f"[{style}]{issue.render()}[/]", highlight=False, soft_wrap=True, markup=True, emoji=False)
 
 
 def _stop_on_errors(issues: Sequence[Issue]) -> None:
@@ -94,8 +94,9 @@ def _validate(
     first_code = ""
     for index, (doc, file, lines) in enumerate(documents):
         annotator = annotator_of.get(index) if annotator_of else None
-        incidents, _ = validate_record(document_to_dict(doc), schema, file=file, expected_layer=expected_layer,
-                                       annotator=annotator)
+        incidents, _ = validate_record(
+            document_to_dict(doc), schema, file=file, expected_layer=expected_layer, annotator=annotator
+        )
         for incident in incidents:
             if incident.line is None and incident.span_id is not None and incident.span_id in lines:
                 incident = replace(incident, line=lines[incident.span_id])
@@ -107,8 +108,11 @@ def _validate(
                 errors += 1
                 first_code = first_code or incident.code
     if missing:
-        err_console.print(f"note: {missing} required attribute value(s) missing (allowed here); "
-                          "`reportedly validate` lists them until they are filled", highlight=False)
+        err_console.print(
+            f"note: {missing} required attribute value(s) missing (allowed here); "
+            "`reportedly validate` lists them until they are filled",
+            highlight=False,
+        )
     if errors:
         raise fail(f"{errors} validation error(s); nothing written", first_code)
 
@@ -128,8 +132,11 @@ def _document_files(documents: Sequence[Document], out: Path) -> dict[Path, str]
 
 def _write(files: Mapping[Path, str], *, overwrite: bool) -> int:
     """Write every file atomically; refuse (before writing any) when one exists with other content."""
-    changed = {path: content for path, content in files.items()
-               if not path.exists() or path.read_text(encoding="utf-8") != content}
+    changed = {
+        path: content
+        for path, content in files.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != content
+    }
     clashes = [path for path in changed if path.exists()]
     if clashes and not overwrite:
         shown = ", ".join(map(str, clashes[:5])) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
@@ -140,13 +147,18 @@ def _write(files: Mapping[Path, str], *, overwrite: bool) -> int:
     return len(changed)
 
 
-def _provenance(schema: Schema, annotator: str | None, method: str | None, system: str | None,
-                default_method: str) -> dict[str, Any]:
+def _provenance(
+    schema: Schema, annotator: str | None, method: str | None, system: str | None, default_method: str
+) -> dict[str, Any]:
     if (annotator is None) == (system is None):
         raise fail("give exactly one of --annotator (annotation layer) or --system (predictions)", "RPT-CLI-OPTION")
     if annotator is not None:
-        return {"layer": "annotation", "annotators": [annotator], "method": method or default_method,
-                "schema_version": schema.version}
+        return {
+            "layer": "annotation",
+            "annotators": [annotator],
+            "method": method or default_method,
+            "schema_version": schema.version,
+        }
     return {"layer": "prediction", "system": system, "schema_version": schema.version}
 
 
@@ -170,13 +182,20 @@ def convert_strings(
     annotator: Annotated[str | None, typer.Option(help="Write annotation layers for this annotator id.")] = None,
     method: Annotated[str | None, typer.Option(help="How the layer was produced (goes into provenance).")] = None,
     system: Annotated[str | None, typer.Option(help="Write predictions of this system name instead.")] = None,
-    mode: Annotated[str, typer.Option(
-        help="strict: repeated strings need context; order: resolve by order.")] = "strict",
-    fuzzy: Annotated[bool | None, typer.Option(
-        "--fuzzy/--no-fuzzy", help="Fall back to fuzzy matching (default: on for --system, off for --annotator).",
-        show_default=False)] = None,
-    fuzzy_threshold: Annotated[float, typer.Option(
-        help="Least similarity (0-100, rapidfuzz ratio) a fuzzy match needs.")] = DEFAULT_FUZZY_THRESHOLD,
+    mode: Annotated[
+        str, typer.Option(help="strict: repeated strings need context; order: resolve by order.")
+    ] = "strict",
+    fuzzy: Annotated[
+        bool | None,
+        typer.Option(
+            "--fuzzy/--no-fuzzy",
+            help="Fall back to fuzzy matching (default: on for --system, off for --annotator).",
+            show_default=False,
+        ),
+    ] = None,
+    fuzzy_threshold: Annotated[
+        float, typer.Option(help="Least similarity (0-100, rapidfuzz ratio) a fuzzy match needs.")
+    ] = DEFAULT_FUZZY_THRESHOLD,
     overwrite: OverwriteOption = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
@@ -216,22 +235,34 @@ def convert_strings(
                 raise fail(f"{where}: document id {doc_id!r} is not in {texts}", "RPT-ALIGN-UNKNOWN-DOC")
             source = by_id[doc_id]
             result = align_document(
-                record, source.text, meta=source.meta, provenance=provenance, mode=mode,  # type: ignore[arg-type]
+                record,
+                source.text,
+                meta=source.meta,
+                provenance=provenance,
+                mode=mode,  # type: ignore[arg-type]
                 fuzzy_threshold=fuzzy_threshold if use_fuzzy else None,
                 labels=schema.label_names if system is not None else None,
             )
             for problem in result.problems:
                 problems += 1
-                err_console.print(f"{where}: {problem.doc_id} {problem.item}: {problem.reason}: {problem.message}",
-                                  highlight=False, markup=False, emoji=False)
+                err_console.print(
+                    f"{where}: {problem.doc_id} {problem.item}: {problem.reason}: {problem.message}",
+                    highlight=False,
+                    markup=False,
+                    emoji=False,
+                )
             for span_id in result.approximate():
                 approximate += 1
                 span = result.document.span(span_id)
                 score = result.scores.get(span_id)
-                err_console.print(f"{where}: {span.id} placed by {result.methods[span_id]}"
-                                  + (f" (similarity {score:.0f})" if score is not None else "")
-                                  + f": {result.quotes[span_id]!r} -> [{span.start}, {span.end}) {span.text!r}",
-                                  highlight=False, markup=False, emoji=False)
+                err_console.print(
+                    f"{where}: {span.id} placed by {result.methods[span_id]}"
+                    + (f" (similarity {score:.0f})" if score is not None else "")
+                    + f": {result.quotes[span_id]!r} -> [{span.start}, {span.end}) {span.text!r}",
+                    highlight=False,
+                    markup=False,
+                    emoji=False,
+                )
             document = result.document
             if system is not None:
                 document = replace(document, provenance={**document.provenance, "alignment": result.summary()})
@@ -244,8 +275,11 @@ def convert_strings(
     spans = sum(len(d.spans) for d in documents)
     unaligned = f", {problems} item(s) not aligned (listed in provenance.alignment)" if problems else ""
     approximately = f", {approximate} of them approximately" if approximate else ""
-    console.print(f"aligned {spans} span(s){approximately} in {len(documents)} document(s){unaligned} -> {out} "
-                  f"({written} file(s) written)", highlight=False)
+    console.print(
+        f"aligned {spans} span(s){approximately} in {len(documents)} document(s){unaligned} -> {out} "
+        f"({written} file(s) written)",
+        highlight=False,
+    )
 
 
 # --- brat -------------------------------------------------------------------------------------
@@ -257,18 +291,28 @@ _MAPPING_HELP = f"A bundled mapping ({', '.join(bundled_mappings())}) or a mappi
 def brat_import(
     folder: Annotated[Path, typer.Argument(help="A folder of <id>.txt with <id>.<annotator>.ann (or <id>.ann) files.")],
     out: Annotated[Path, typer.Option(help="The layers folder; writes <out>/<annotator>/<id>.json.")] = Path(
-        "corpus/layers"),
+        "corpus/layers"
+    ),
     mapping: Annotated[str, typer.Option(help=_MAPPING_HELP)] = "reportedly",
     annotator: Annotated[str | None, typer.Option(help="The annotator of <id>.ann files without a suffix.")] = None,
     separator: Annotated[str, typer.Option(help="Between document id and annotator in .ann names.")] = ".",
-    gold: Annotated[Path | None, typer.Option(
-        help="Gold documents whose texts the .txt files must equal (and whose meta is copied); "
-             "default: the documents/ folder next to --out, if there is one.")] = None,
-    discontinuous: Annotated[str, typer.Option(
-        help="Discontinuous brat spans: error (stop), merge (one covering span) or skip.")] = "error",
-    allow_missing_attrs: Annotated[bool, typer.Option(
-        "--allow-missing-attrs", help="Write layers whose spans lack required attributes "
-        "(schemes such as Source/Cue/Content have none).")] = False,
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            help="Gold documents whose texts the .txt files must equal (and whose meta is copied); "
+            "default: the documents/ folder next to --out, if there is one."
+        ),
+    ] = None,
+    discontinuous: Annotated[
+        str, typer.Option(help="Discontinuous brat spans: error (stop), merge (one covering span) or skip.")
+    ] = "error",
+    allow_missing_attrs: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing-attrs",
+            help="Write layers whose spans lack required attributes (schemes such as Source/Cue/Content have none).",
+        ),
+    ] = False,
     overwrite: OverwriteOption = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
@@ -289,22 +333,36 @@ def brat_import(
     gold_docs = None
     if gold is not None or gold_dir.is_dir():
         gold_docs = {doc.id: doc for doc in _read(gold_dir, "gold documents")}
-    result = import_brat_folder(folder, schema=schema, mapping=brat_mapping, annotator=annotator,
-                                separator=separator, gold=gold_docs,
-                                discontinuous=discontinuous)  # type: ignore[arg-type]
+    result = import_brat_folder(
+        folder,
+        schema=schema,
+        mapping=brat_mapping,
+        annotator=annotator,
+        separator=separator,
+        gold=gold_docs,
+        discontinuous=discontinuous,  # type: ignore[arg-type]
+    )
     _stop_on_errors(result.issues)
-    _validate([(layer.document, str(layer.ann_file), layer.lines) for layer in result.layers], schema,
-              expected_layer="annotation", annotator_of={i: layer.annotator for i, layer in enumerate(result.layers)},
-              allow_missing_attrs=allow_missing_attrs)
-    files = {out / layer.annotator / f"{layer.document.id}.json": dumps_document(layer.document)
-             for layer in result.layers}
+    _validate(
+        [(layer.document, str(layer.ann_file), layer.lines) for layer in result.layers],
+        schema,
+        expected_layer="annotation",
+        annotator_of={i: layer.annotator for i, layer in enumerate(result.layers)},
+        allow_missing_attrs=allow_missing_attrs,
+    )
+    files = {
+        out / layer.annotator / f"{layer.document.id}.json": dumps_document(layer.document) for layer in result.layers
+    }
     written = _write(files, overwrite=overwrite)
     for txt in result.unannotated:
         err_console.print(f"note: {txt} has no .ann file", highlight=False)
     annotators = sorted({layer.annotator for layer in result.layers})
     checked = f"; texts checked against {gold_dir}" if gold_docs is not None else ""
-    console.print(f"{len(result.layers)} layer(s) of {len(annotators)} annotator(s) ({', '.join(annotators)}) "
-                  f"-> {out} ({written} file(s) written){checked}", highlight=False)
+    console.print(
+        f"{len(result.layers)} layer(s) of {len(annotators)} annotator(s) ({', '.join(annotators)}) "
+        f"-> {out} ({written} file(s) written){checked}",
+        highlight=False,
+    )
 
 
 @convert_app.command("brat-export")
@@ -312,8 +370,9 @@ def brat_export(
     inputs: Annotated[list[Path], typer.Argument(help="Documents: folders, .json or .jsonl files.")],
     out: Annotated[Path, typer.Option(help="The brat folder to write.")],
     mapping: Annotated[str, typer.Option(help=_MAPPING_HELP)] = "reportedly",
-    by_annotator: Annotated[bool, typer.Option(
-        "--by-annotator", help="Name each .ann after its layer's annotator: <id>.<annotator>.ann.")] = False,
+    by_annotator: Annotated[
+        bool, typer.Option("--by-annotator", help="Name each .ann after its layer's annotator: <id>.<annotator>.ann.")
+    ] = False,
     separator: Annotated[str, typer.Option(help="Between document id and annotator in .ann names.")] = ".",
     overwrite: OverwriteOption = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
@@ -328,8 +387,7 @@ def brat_export(
     schema = open_schema(schema_path)
     brat_mapping = _mapping(mapping, schema)
     documents = [doc for path in inputs for doc in _read(path, "documents")]
-    result = export_brat(documents, schema=schema, mapping=brat_mapping, by_annotator=by_annotator,
-                         separator=separator)
+    result = export_brat(documents, schema=schema, mapping=brat_mapping, by_annotator=by_annotator, separator=separator)
     _stop_on_errors(result.issues)
     written = _write({out / name: content for name, content in result.files.items()}, overwrite=overwrite)
     console.print(f"{len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)
@@ -342,8 +400,9 @@ def brat_export(
 def conll_export(
     inputs: Annotated[list[Path], typer.Argument(help="Documents: folders, .json or .jsonl files.")],
     out: Annotated[Path, typer.Option(help="The CoNLL file to write.")],
-    label: Annotated[list[str] | None, typer.Option(
-        help="Export only this label (repeat for several); default: every label.")] = None,
+    label: Annotated[
+        list[str] | None, typer.Option(help="Export only this label (repeat for several); default: every label.")
+    ] = None,
     overwrite: OverwriteOption = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
@@ -363,24 +422,36 @@ def conll_export(
     _stop_on_errors(result.issues)
     written = _write({out: result.text}, overwrite=overwrite)
     left_out = len(result.issues)
-    console.print(f"{result.exported} span(s) of {len(documents)} document(s) in columns "
-                  f"{' '.join(result.columns)} -> {out}" + (f"; {left_out} span(s) left out" if left_out else "")
-                  + ("" if written else " (unchanged)"), highlight=False)
+    console.print(
+        f"{result.exported} span(s) of {len(documents)} document(s) in columns "
+        f"{' '.join(result.columns)} -> {out}"
+        + (f"; {left_out} span(s) left out" if left_out else "")
+        + ("" if written else " (unchanged)"),
+        highlight=False,
+    )
 
 
 @convert_app.command("conll-import")
 def conll_import(
     inputs: Annotated[list[Path], typer.Argument(help="CoNLL files (token, then BIO tag columns).")],
     out: Annotated[Path, typer.Option(help="A folder (one <id>.json each) or a .jsonl file.")],
-    texts: Annotated[Path | None, typer.Option(
-        help="Documents whose texts the tokens come from (keeps exact offsets); without it the text is "
-             "rebuilt from the tokens.")] = None,
+    texts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Documents whose texts the tokens come from (keeps exact offsets); without it the text is "
+            "rebuilt from the tokens."
+        ),
+    ] = None,
     annotator: Annotated[str | None, typer.Option(help="Write annotation layers for this annotator id.")] = None,
     method: Annotated[str | None, typer.Option(help="How the layer was produced (goes into provenance).")] = None,
     system: Annotated[str | None, typer.Option(help="Write predictions of this system name instead.")] = None,
-    tag_columns: Annotated[list[int] | None, typer.Option(
-        "--tag-column", help="1-based column holding BIO tags (repeat); default: the columns line, or all "
-        "columns after the first.")] = None,
+    tag_columns: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--tag-column",
+            help="1-based column holding BIO tags (repeat); default: the columns line, or all columns after the first.",
+        ),
+    ] = None,
     overwrite: OverwriteOption = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
@@ -403,9 +474,15 @@ def conll_import(
         except UnicodeDecodeError as exc:
             issues.append(Issue("RPT-ENCODING", f"byte {exc.start}: {exc.reason}", str(path)))
             continue
-        result = import_conll(content, labels=schema.label_names, file=str(path), sources=sources,
-                              tag_columns=tag_columns, provenance=provenance,
-                              meta={"origin": "user_supplied"})
+        result = import_conll(
+            content,
+            labels=schema.label_names,
+            file=str(path),
+            sources=sources,
+            tag_columns=tag_columns,
+            provenance=provenance,
+            meta={"origin": "user_supplied"},
+        )
         issues += result.issues
         documents += result.documents
         places += [(doc, str(path), {}) for doc in result.documents]
@@ -413,8 +490,9 @@ def conll_import(
     _validate(places, schema, allow_missing_attrs=True)
     written = _write(_document_files(documents, out), overwrite=overwrite)
     spans = sum(len(d.spans) for d in documents)
-    console.print(f"{spans} span(s) in {len(documents)} document(s) -> {out} ({written} file(s) written)",
-                  highlight=False)
+    console.print(
+        f"{spans} span(s) in {len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False
+    )
 
 
 # --- plain text -------------------------------------------------------------------------------
@@ -422,11 +500,16 @@ def conll_import(
 
 @convert_app.command("text")
 def convert_text(
-    inputs: Annotated[list[Path], typer.Argument(help=".txt files (one document each), .jsonl/.json records "
-                                                      "{id?, text, title?, meta?}, or folders of them.")],
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help=".txt files (one document each), .jsonl/.json records {id?, text, title?, meta?}, or folders of them."
+        ),
+    ],
     out: Annotated[Path, typer.Option(help="A folder (one <id>.json each) or a .jsonl file.")],
-    meta: Annotated[list[str] | None, typer.Option(
-        help="KEY=VALUE added to every document's meta (repeat), e.g. genre=wire.")] = None,
+    meta: Annotated[
+        list[str] | None, typer.Option(help="KEY=VALUE added to every document's meta (repeat), e.g. genre=wire.")
+    ] = None,
     id_prefix: Annotated[str, typer.Option(help="Put before every document id.")] = "",
     overwrite: OverwriteOption = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
@@ -447,4 +530,3 @@ def convert_text(
     _validate([(doc, str(out), {}) for doc in result.documents], schema)
     written = _write(_document_files(result.documents, out), overwrite=overwrite)
     console.print(f"{len(result.documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)
-

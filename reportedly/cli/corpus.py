@@ -11,10 +11,11 @@ import typer
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
 from reportedly.document import DocumentError, read_documents
 from reportedly.generated import GeneratedSectionError, update_section
+from reportedly.incidents import Severity
 from reportedly.schema import PACKAGE_ROOT
 from reportedly.splits import write_splits
 from reportedly.stats import corpus_stats, stats_markdown
-from reportedly.validate import Severity, validate_paths
+from reportedly.validate import validate_paths
 from reportedly.views import build_schema_views
 
 DEFAULT_CORPUS = Path("corpus")

@@ -19,19 +19,26 @@ FORMATS = ("json", "md", "html")
 
 @app.command("eval")
 def eval_command(
-    pred: Annotated[Path, typer.Argument(help="Predictions: a JSONL file (one document per line) or a folder of "
-                                              "<id>.json files.")],
-    gold: Annotated[Path, typer.Option(help="A corpus folder (documents/ + splits/), a document folder or a JSONL "
-                                            "file.")] = Path("corpus"),
+    pred: Annotated[
+        Path, typer.Argument(help="Predictions: a JSONL file (one document per line) or a folder of <id>.json files.")
+    ],
+    gold: Annotated[
+        Path, typer.Option(help="A corpus folder (documents/ + splits/), a document folder or a JSONL file.")
+    ] = Path("corpus"),
     split: Annotated[str, typer.Option(help="Split of a corpus folder: train, dev, test or all.")] = "test",
     vs: Annotated[Path | None, typer.Option("--vs", help="A second system's predictions: adds paired tests.")] = None,
     out: Annotated[Path | None, typer.Option(help="Write report.json/.md/.html into this folder.")] = None,
-    formats: Annotated[list[str] | None, typer.Option("--format", help="json, md or html (repeatable). Default: md "
-                                                                       "on stdout, or all three with --out.")] = None,
-    tracks: Annotated[list[str] | None, typer.Option("--tracks", help="Tracks to score, repeatable or "
-                                                                      "comma-separated (default: all).")] = None,
-    resamples: Annotated[int, typer.Option("--resamples", "-B", help="Bootstrap resamples and randomisation "
-                                                                     "trials (0: none).")] = DEFAULT_RESAMPLES,
+    formats: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="json, md or html (repeatable). Default: md on stdout, or all three with --out."),
+    ] = None,
+    tracks: Annotated[
+        list[str] | None,
+        typer.Option("--tracks", help="Tracks to score, repeatable or comma-separated (default: all)."),
+    ] = None,
+    resamples: Annotated[
+        int, typer.Option("--resamples", "-B", help="Bootstrap resamples and randomisation trials (0: none).")
+    ] = DEFAULT_RESAMPLES,
     seed: Annotated[int, typer.Option(help="Seed of the resampling.")] = 0,
     confidence: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
     system: Annotated[str | None, typer.Option(help="System name (default: provenance.system).")] = None,
@@ -48,8 +55,19 @@ def eval_command(
     track_list = [t.strip() for item in (tracks or []) for t in item.split(",") if t.strip()] or list(TRACKS)
     schema = open_schema(schema_path)
     try:
-        result = evaluate(gold, pred, schema=schema, tracks=track_list, resamples=resamples, seed=seed,
-                          confidence=confidence, vs=vs, system=system, split=split, progress=True)
+        result = evaluate(
+            gold,
+            pred,
+            schema=schema,
+            tracks=track_list,
+            resamples=resamples,
+            seed=seed,
+            confidence=confidence,
+            vs=vs,
+            system=system,
+            split=split,
+            progress=True,
+        )
     except EvaluationError as exc:
         for incident in exc.incidents:
             err_console.print(incident.render(), highlight=False, markup=False, soft_wrap=True)

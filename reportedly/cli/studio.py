@@ -23,11 +23,18 @@ studio_app = typer.Typer(
 )
 app.add_typer(studio_app, name="studio")
 
-DirOption = Annotated[Path, typer.Option(
-    "--dir", envvar="REPORTEDLY_STUDIO_DIR",
-    help="Folder of the local server: data, credentials (0600), pid, log, pull state.")]
-UrlOption = Annotated[str | None, typer.Option(
-    "--url", help="Label Studio URL (default: LABEL_STUDIO_URL, else the server `studio serve` started).")]
+DirOption = Annotated[
+    Path,
+    typer.Option(
+        "--dir",
+        envvar="REPORTEDLY_STUDIO_DIR",
+        help="Folder of the local server: data, credentials (0600), pid, log, pull state.",
+    ),
+]
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Label Studio URL (default: LABEL_STUDIO_URL, else the server `studio serve` started)."),
+]
 ProjectOption = Annotated[str, typer.Option("--project", help="Title of the Label Studio project.")]
 ConfigOption = Annotated[Path, typer.Option("--config", help="The labeling config (generated from the schema).")]
 DEFAULT_CONFIG = PACKAGE_ROOT / "schema" / "labelstudio.xml"
@@ -63,8 +70,10 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
     for pair in pairs or []:
         key, sep, value = pair.partition("=")
         if not sep or not key or not value:
-            raise fail(f"--annotator takes USER=ID (an e-mail or Label Studio user id, then an annotator id), "
-                       f"not {pair!r}", "RPT-CLI-OPTION")
+            raise fail(
+                f"--annotator takes USER=ID (an e-mail or Label Studio user id, then an annotator id), not {pair!r}",
+                "RPT-CLI-OPTION",
+            )
         out[key.strip()] = value.strip()
     return out
 
@@ -81,8 +90,11 @@ def _report_layers(result: studio_client.WriteResult, out: Path) -> None:
         style = "red" if incident.severity.value == "error" else "yellow"
         err_console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True)
     for path in result.kept_local:
-        err_console.print(f"[yellow]{path}: edited here since the last pull; kept (--force overwrites it)[/]",
-                          highlight=False, markup=True)
+        err_console.print(
+            f"[yellow]{path}: edited here since the last pull; kept (--force overwrites it)[/]",
+            highlight=False,
+            markup=True,
+        )
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
     console.print(
         f"{len(result.written)} layer(s) written, {len(result.unchanged)} unchanged, "
@@ -108,8 +120,9 @@ def studio_serve(
     """
     paths = StudioPaths(root)
     try:
-        result = studio_server.serve(paths, port=port, timeout=timeout,
-                                     on_progress=lambda m: console.print(m, highlight=False))
+        result = studio_server.serve(
+            paths, port=port, timeout=timeout, on_progress=lambda m: console.print(m, highlight=False)
+        )
     except StudioError as exc:
         raise _studio_fail(exc) from None
     info, creds = result.info, result.credentials
@@ -117,8 +130,11 @@ def studio_serve(
     console.print(f"Label Studio is running at {info.url} (pid {info.pid}; {state})", highlight=False)
     if result.started and info.port != result.requested_port:
         console.print(f"port {result.requested_port} was busy: Label Studio took {info.port}", highlight=False)
-    where = f"the password in {paths.credentials} (readable only by you)" if creds.password else \
-        "the password in LABEL_STUDIO_PASSWORD"
+    where = (
+        f"the password in {paths.credentials} (readable only by you)"
+        if creds.password
+        else "the password in LABEL_STUDIO_PASSWORD"
+    )
     console.print(f"Log in as {creds.username} with {where}.", highlight=False)
     console.print(f"API token {mask(creds.token)} (kept in {paths.credentials}); log: {paths.log}", highlight=False)
     console.print("Next: reportedly studio setup; stop it with: reportedly studio stop", highlight=False)
@@ -144,8 +160,10 @@ def studio_status(root: DirOption = studio_server.DEFAULT_DIR) -> None:
         console.print(f"no server running from {root}; start one with `reportedly studio serve`", highlight=False)
         raise typer.Exit(1)
     health = studio_server.http_status(f"{info.url}/health")
-    console.print(f"running at {info.url} (pid {info.pid}, health {health}); data {info.data_dir}; log {info.log}",
-                  highlight=False)
+    console.print(
+        f"running at {info.url} (pid {info.pid}, health {health}); data {info.data_dir}; log {info.log}",
+        highlight=False,
+    )
 
 
 # --- project ------------------------------------------------------------------------------------
@@ -172,15 +190,24 @@ def studio_setup(
     conn = _connect(root, url)
     try:
         result = studio_client.setup_project(
-            conn, title=project, config=config, instructions=studio_client.instructions_html(
-                instructions.read_text(encoding="utf-8")),
-            description=f"reportedly: claims, sources and hedges (schema {schema.version})", overlap=overlap)
+            conn,
+            title=project,
+            config=config,
+            instructions=studio_client.instructions_html(instructions.read_text(encoding="utf-8")),
+            description=f"reportedly: claims, sources and hedges (schema {schema.version})",
+            overlap=overlap,
+        )
     except StudioError as exc:
         raise _studio_fail(exc) from None
-    action = "created" if result.created else ("updated " + ", ".join(result.changed) if result.changed
-                                                else "already up to date")
-    console.print(f"project {project!r} (id {result.project.id}) {action}: {conn.url}/projects/{result.project.id}",
-                  highlight=False)
+    action = (
+        "created"
+        if result.created
+        else ("updated " + ", ".join(result.changed) if result.changed else "already up to date")
+    )
+    console.print(
+        f"project {project!r} (id {result.project.id}) {action}: {conn.url}/projects/{result.project.id}",
+        highlight=False,
+    )
 
 
 @studio_app.command("invite")
@@ -206,16 +233,18 @@ def _predictions(path: Path | None, system: str | None, texts: dict[str, str]) -
     systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
     if system is None:
         if len(systems) != 1:
-            raise fail(f"{path}: give --system NAME (the records name {sorted(systems) or 'no system'})",
-                       "RPT-CLI-OPTION")
+            raise fail(
+                f"{path}: give --system NAME (the records name {sorted(systems) or 'no system'})", "RPT-CLI-OPTION"
+            )
         system = systems.pop()
     return preds, system
 
 
 @studio_app.command("push")
 def studio_push(
-    inputs: Annotated[list[Path], typer.Argument(
-        help="Corpus .json documents or folders, JSONL of {id, text, meta}, or .txt files.")],
+    inputs: Annotated[
+        list[Path], typer.Argument(help="Corpus .json documents or folders, JSONL of {id, text, meta}, or .txt files.")
+    ],
     predictions: Annotated[Path | None, typer.Option(help="Prediction JSONL to show as pre-annotations.")] = None,
     system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
     batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
@@ -244,17 +273,31 @@ def studio_push(
         studio_client.check_config(conn, found, config)
         with Progress(console=console, transient=True) as bar:
             job = bar.add_task("pushing", total=max(1, len(docs)))
-            result = studio_client.push(conn, found, docs, schema, predictions=preds, system=system,
-                                        batch_size=batch_size,
-                                        on_progress=lambda done, total: bar.update(job, completed=done, total=total))
+            result = studio_client.push(
+                conn,
+                found,
+                docs,
+                schema,
+                predictions=preds,
+                system=system,
+                batch_size=batch_size,
+                on_progress=lambda done, total: bar.update(job, completed=done, total=total),
+            )
     except StudioError as exc:
         raise _studio_fail(exc) from None
     for conflict in result.conflicts:
         err_console.print(f"[red]{conflict}[/]", highlight=False, markup=True)
-    predicted = (f"; predictions of {system}: {result.predictions_created} created, {result.predictions_updated} "
-                 f"updated, {result.predictions_unchanged} unchanged" if preds else "")
-    console.print(f"{result.created} task(s) created, {result.already_there} already there, "
-                  f"{len(result.conflicts)} conflict(s){predicted} ({result.seconds:.1f} s)", highlight=False)
+    predicted = (
+        f"; predictions of {system}: {result.predictions_created} created, {result.predictions_updated} "
+        f"updated, {result.predictions_unchanged} unchanged"
+        if preds
+        else ""
+    )
+    console.print(
+        f"{result.created} task(s) created, {result.already_there} already there, "
+        f"{len(result.conflicts)} conflict(s){predicted} ({result.seconds:.1f} s)",
+        highlight=False,
+    )
     if result.conflicts:
         raise typer.Exit(1)
 
@@ -263,8 +306,10 @@ def studio_push(
 def studio_pull(
     out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
     force: Annotated[bool, typer.Option(help="Overwrite layers edited here since the last pull.")] = False,
-    annotator: Annotated[list[str] | None, typer.Option(
-        help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable.")] = None,
+    annotator: Annotated[
+        list[str] | None,
+        typer.Option(help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
+    ] = None,
     project: ProjectOption = studio_client.DEFAULT_PROJECT,
     config_path: ConfigOption = DEFAULT_CONFIG,
     url: UrlOption = None,
@@ -281,8 +326,16 @@ def studio_pull(
     conn = _connect(root, url)
     try:
         found = studio_client.require_project(conn, project)
-        result = studio_client.pull(conn, found, schema, out, config=config,
-                                    state_path=StudioPaths(root).pull_state, force=force, annotators=mapping)
+        result = studio_client.pull(
+            conn,
+            found,
+            schema,
+            out,
+            config=config,
+            state_path=StudioPaths(root).pull_state,
+            force=force,
+            annotators=mapping,
+        )
     except StudioError as exc:
         raise _studio_fail(exc) from None
     _report_layers(result, out)
@@ -298,8 +351,10 @@ def convert_labelstudio(
     exports: Annotated[list[Path], typer.Argument(help="Label Studio JSON export files (format 'JSON').")],
     out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
     force: Annotated[bool, typer.Option(help="Overwrite layers edited here since they were last written.")] = False,
-    annotator: Annotated[list[str] | None, typer.Option(
-        help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable.")] = None,
+    annotator: Annotated[
+        list[str] | None,
+        typer.Option(help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
+    ] = None,
     config_path: ConfigOption = DEFAULT_CONFIG,
     root: DirOption = studio_server.DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
@@ -319,8 +374,7 @@ def convert_labelstudio(
     except StudioError as exc:
         raise _studio_fail(exc) from None
     conversion, _ = studio_client.convert_export(tasks, schema, config, annotators=mapping)
-    result = studio_client.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state,
-                                        force=force)
+    result = studio_client.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
     _report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)

@@ -117,8 +117,15 @@ def load_mapping(name_or_path: str | Path, schema: Schema) -> BratMapping:
     else:
         path = Path(name_or_path)
         if not path.is_file():
-            raise ConvertError([Issue("RPT-BRAT-MAPPING", f"no such file, and not a bundled mapping "
-                                      f"({', '.join(bundled_mappings())})", where)])
+            raise ConvertError(
+                [
+                    Issue(
+                        "RPT-BRAT-MAPPING",
+                        f"no such file, and not a bundled mapping ({', '.join(bundled_mappings())})",
+                        where,
+                    )
+                ]
+            )
         text = path.read_text(encoding="utf-8")
     try:
         raw = yaml.safe_load(text)
@@ -172,12 +179,13 @@ def mapping_from_dict(raw: Any, schema: Schema, *, where: str = "<mapping>") -> 
         ours = entry["attribute"]
         if ours not in attributes:
             raise fail(f"{key}.attribute", f"unknown attribute {ours!r}; known: {sorted(attributes)}")
-        values = {str(k).lower() if isinstance(k, bool) else str(k): v
-                  for k, v in (entry.get("values") or {}).items()}
+        values = {str(k).lower() if isinstance(k, bool) else str(k): v for k, v in (entry.get("values") or {}).items()}
         for brat_value, our_value in values.items():
             if our_value not in attributes[ours].value_names:
-                raise fail(f"{key}.values.{brat_value}",
-                           f"{our_value!r} is not a value of {ours} ({', '.join(attributes[ours].value_names)})")
+                raise fail(
+                    f"{key}.values.{brat_value}",
+                    f"{our_value!r} is not a value of {ours} ({', '.join(attributes[ours].value_names)})",
+                )
         attr_maps[brat_name] = AttributeMap(ours, values)
 
     for brat_type, value in table(raw.get("relations"), "relations").items():
@@ -325,8 +333,11 @@ def parse_ann(content: str, *, file: str = "<ann>") -> tuple[Ann, list[Issue]]:
                     break
                 fragments.append((int(match.group(1)), int(match.group(2))))
             else:
-                kinds["T"].append(TextBound(ann_id, brat_type, tuple(fragments),
-                                            "\t".join(parts[2:]) if len(parts) > 2 else None, number))
+                kinds["T"].append(
+                    TextBound(
+                        ann_id, brat_type, tuple(fragments), "\t".join(parts[2:]) if len(parts) > 2 else None, number
+                    )
+                )
                 continue
             bad("the offsets must be 'START END' pairs separated by ';'")
         elif kind in ("A", "M"):
@@ -339,8 +350,7 @@ def parse_ann(content: str, *, file: str = "<ann>") -> tuple[Ann, list[Issue]]:
             if len(body) != 3 or not all(args):
                 bad("an R line needs 'R1<TAB>Type Arg1:T1 Arg2:T2'")
                 continue
-            kinds["R"].append(RelationLine(ann_id, body[0], tuple((m.group(1), m.group(2)) for m in args if m),
-                                           number))
+            kinds["R"].append(RelationLine(ann_id, body[0], tuple((m.group(1), m.group(2)) for m in args if m), number))
         elif kind == "E":
             args = [_ROLE_ARG.match(a) for a in body]
             if not body or not all(args):
@@ -357,12 +367,14 @@ def parse_ann(content: str, *, file: str = "<ann>") -> tuple[Ann, list[Issue]]:
             if len(body) < 2:
                 bad(f"a {kind} line needs '{ann_id}<TAB>Type TARGET ...<TAB>text'")
                 continue
-            kinds["#"].append(NoteLine(ann_id, body[0] if kind == "#" else "Normalization", body[1],
-                                       "\t".join(parts[2:]), number))
+            kinds["#"].append(
+                NoteLine(ann_id, body[0] if kind == "#" else "Normalization", body[1], "\t".join(parts[2:]), number)
+            )
         else:
             bad("the id must start with T, A, M, R, E, N, # or be *")
-    ann = Ann(tuple(kinds["T"]), tuple(kinds["A"]), tuple(kinds["R"]), tuple(kinds["E"]), tuple(kinds["*"]),
-              tuple(kinds["#"]))
+    ann = Ann(
+        tuple(kinds["T"]), tuple(kinds["A"]), tuple(kinds["R"]), tuple(kinds["E"]), tuple(kinds["*"]), tuple(kinds["#"])
+    )
     return ann, issues
 
 
@@ -390,7 +402,7 @@ def _diagnose(text: str, start: int, end: int, expected: str) -> str:
     for unit, data in checks.items():
         width = 2 if unit.startswith("UTF-16") else 1
         try:
-            piece = data[start * width:end * width].decode("utf-16-le" if width == 2 else "utf-8")
+            piece = data[start * width : end * width].decode("utf-16-le" if width == 2 else "utf-8")
         except UnicodeDecodeError:
             continue
         if expected and piece == expected:
@@ -434,8 +446,11 @@ def ann_to_document(
         if bad:
             s, e = bad[0]
             hint = _diagnose(text, s, e, tb.text or "")
-            issue("RPT-BRAT-OFFSET", f"{tb.id} [{s}, {e}) is not a non-empty range inside the .txt "
-                  f"({len(text)} code points){hint}", tb.line)
+            issue(
+                "RPT-BRAT-OFFSET",
+                f"{tb.id} [{s}, {e}) is not a non-empty range inside the .txt ({len(text)} code points){hint}",
+                tb.line,
+            )
             continue
         found = " ".join(text[s:e] for s, e in tb.fragments)
         if tb.text is not None and not _same_text(found, tb.text):
@@ -445,8 +460,11 @@ def ann_to_document(
             continue
         label = mapping.spans.get(tb.type)
         if label is None:
-            issue("RPT-BRAT-UNMAPPED", f"{tb.id}: entity type {tb.type!r} is not under spans: in {mapping.source}",
-                  tb.line)
+            issue(
+                "RPT-BRAT-UNMAPPED",
+                f"{tb.id}: entity type {tb.type!r} is not under spans: in {mapping.source}",
+                tb.line,
+            )
             continue
         start, end = min(s for s, _ in tb.fragments), max(e for _, e in tb.fragments)
         if len(tb.fragments) > 1:
@@ -455,8 +473,12 @@ def ann_to_document(
                 issue("RPT-BRAT-DISCONTINUOUS", f"{tb.id} {tb.type} has fragments {fragments}", tb.line)
                 continue
             if discontinuous == "skip":
-                issue("RPT-BRAT-SKIPPED", f"{tb.id} {tb.type} is discontinuous ({fragments}); left out with "
-                      "the relations and attributes that use it", tb.line)
+                issue(
+                    "RPT-BRAT-SKIPPED",
+                    f"{tb.id} {tb.type} is discontinuous ({fragments}); left out with "
+                    "the relations and attributes that use it",
+                    tb.line,
+                )
                 continue
             issue("RPT-BRAT-MERGED", f"{tb.id} {tb.type} fragments {fragments} became [{start}, {end})", tb.line)
         spans[tb.id] = Span(tb.id, label, start, end, text[start:end], {})
@@ -467,7 +489,7 @@ def ann_to_document(
     renamed: dict[str, str] = {}
     for note in parsed.notes:
         if note.type == "AnnotatorNotes" and note.text.startswith(ID_NOTE) and note.target in spans:
-            renamed[note.target] = note.text[len(ID_NOTE):].strip()
+            renamed[note.target] = note.text[len(ID_NOTE) :].strip()
         else:
             issue("RPT-BRAT-NOTE", f"{note.id} {note.type} on {note.target} ignored", note.line)
 
@@ -491,20 +513,30 @@ def ann_to_document(
             continue
         amap = mapping.attributes.get(attr.name)
         if amap is None:
-            issue("RPT-BRAT-UNMAPPED", f"{attr.id}: attribute {attr.name!r} is not under attributes: in "
-                  f"{mapping.source}", attr.line)
+            issue(
+                "RPT-BRAT-UNMAPPED",
+                f"{attr.id}: attribute {attr.name!r} is not under attributes: in {mapping.source}",
+                attr.line,
+            )
             continue
         targets = event_heads(events[attr.target]) if attr.target in events else [attr.target]
         if attr.target in events and not targets:
             if events[attr.target].type not in mapping.ignore:  # else: left out with its event
-                issue("RPT-BRAT-REF", f"{attr.id}: event {attr.target} has no head-role argument to carry "
-                      f"{attr.name}", attr.line)
+                issue(
+                    "RPT-BRAT-REF",
+                    f"{attr.id}: event {attr.target} has no head-role argument to carry {attr.name}",
+                    attr.line,
+                )
             continue
         brat_value = attr.value if attr.value is not None else "true"
         value = amap.values.get(brat_value) if amap.values else attr.value
         if value is None:
-            issue("RPT-BRAT-UNMAPPED", f"{attr.id}: value {brat_value!r} of {attr.name!r} is not under "
-                  f"attributes.{attr.name}.values in {mapping.source}", attr.line)
+            issue(
+                "RPT-BRAT-UNMAPPED",
+                f"{attr.id}: value {brat_value!r} of {attr.name!r} is not under "
+                f"attributes.{attr.name}.values in {mapping.source}",
+                attr.line,
+            )
             continue
         for target in targets:
             if known(target, attr.id, attr.line):
@@ -523,8 +555,11 @@ def ann_to_document(
             continue
         rmap = mapping.relations.get(rel.type)
         if rmap is None:
-            issue("RPT-BRAT-UNMAPPED", f"{rel.id}: relation type {rel.type!r} is not under relations: in "
-                  f"{mapping.source}", rel.line)
+            issue(
+                "RPT-BRAT-UNMAPPED",
+                f"{rel.id}: relation type {rel.type!r} is not under relations: in {mapping.source}",
+                rel.line,
+            )
             continue
         (_, head), (_, tail) = rel.args
         if known(head, rel.id, rel.line) & known(tail, rel.id, rel.line):
@@ -536,8 +571,11 @@ def ann_to_document(
             continue
         emap = mapping.events.get(event.type)
         if emap is None:
-            issue("RPT-BRAT-UNMAPPED", f"{event.id}: event type {event.type!r} is not under events: in "
-                  f"{mapping.source}", event.line)
+            issue(
+                "RPT-BRAT-UNMAPPED",
+                f"{event.id}: event type {event.type!r} is not under events: in {mapping.source}",
+                event.line,
+            )
             continue
         heads = event_heads(event)
         if not heads:
@@ -551,8 +589,12 @@ def ann_to_document(
             if base in mapping.ignore:
                 continue
             if base not in emap.roles:
-                issue("RPT-BRAT-UNMAPPED", f"{event.id}: role {role!r} of event {event.type!r} is not under "
-                      f"events.{event.type}.roles in {mapping.source}", event.line)
+                issue(
+                    "RPT-BRAT-UNMAPPED",
+                    f"{event.id}: role {role!r} of event {event.type!r} is not under "
+                    f"events.{event.type}.roles in {mapping.source}",
+                    event.line,
+                )
                 continue
             others.append((emap.roles[base], arg))
         for head in heads:
@@ -568,8 +610,11 @@ def ann_to_document(
             continue
         rmap = mapping.relations.get(equiv.type)
         if rmap is None:
-            issue("RPT-BRAT-UNMAPPED", f"equivalence type {equiv.type!r} is not under relations: in "
-                  f"{mapping.source}", equiv.line)
+            issue(
+                "RPT-BRAT-UNMAPPED",
+                f"equivalence type {equiv.type!r} is not under relations: in {mapping.source}",
+                equiv.line,
+            )
             continue
         members = sorted((spans[i].start, spans[i].end, i) for i in equiv.ids if known(i, "*", equiv.line))
         for _, _, later in members[1:]:
@@ -591,8 +636,9 @@ def ann_to_document(
     unique: dict[Relation, None] = {}
     for made in relations:
         unique.setdefault(Relation(made.label, new_ids[made.head], new_ids[made.tail]), None)
-    document = Document(doc_id, text, dict(meta or {}), tuple(sorted_spans(final)), tuple(unique),
-                        dict(provenance or {}))
+    document = Document(
+        doc_id, text, dict(meta or {}), tuple(sorted_spans(final)), tuple(unique), dict(provenance or {})
+    )
     return BratDocument(document, tuple(issues), {new_ids[k]: v for k, v in lines.items()})
 
 
@@ -638,20 +684,36 @@ def brat_files(
         name = ann.name[:-4]
         if name in texts:
             if annotator is None:
-                issues.append(Issue("RPT-BRAT-FILES", f"{ann.name} does not say whose annotations it holds; name it "
-                                    f"{name}{separator}<annotator>.ann or pass --annotator", str(ann)))
+                issues.append(
+                    Issue(
+                        "RPT-BRAT-FILES",
+                        f"{ann.name} does not say whose annotations it holds; name it "
+                        f"{name}{separator}<annotator>.ann or pass --annotator",
+                        str(ann),
+                    )
+                )
                 continue
             doc_id, who = name, annotator
         else:
             doc_id, sep, who = name.rpartition(separator)
             if not sep or doc_id not in texts:
-                issues.append(Issue("RPT-BRAT-FILES", f"no {name}.txt, and no <id>.txt for a name "
-                                    f"<id>{separator}<annotator>.ann", str(ann)))
+                issues.append(
+                    Issue(
+                        "RPT-BRAT-FILES",
+                        f"no {name}.txt, and no <id>.txt for a name <id>{separator}<annotator>.ann",
+                        str(ann),
+                    )
+                )
                 continue
         for kind, value in (("document id", doc_id), ("annotator", who)):
             if not ID_PATTERN.match(value):
-                issues.append(Issue("RPT-BRAT-FILES", f"{kind} {value!r} from the file name is not valid "
-                                    "(letters, digits, '.', '_', '-')", str(ann)))
+                issues.append(
+                    Issue(
+                        "RPT-BRAT-FILES",
+                        f"{kind} {value!r} from the file name is not valid (letters, digits, '.', '_', '-')",
+                        str(ann),
+                    )
+                )
                 break
         else:
             pairs.append((doc_id, who, texts[doc_id], ann))
@@ -659,8 +721,13 @@ def brat_files(
     seen: dict[tuple[str, str], Path] = {}
     for doc_id, who, _, ann in pairs:
         if (doc_id, who) in seen:
-            issues.append(Issue("RPT-BRAT-FILES", f"{ann.name} and {seen[doc_id, who].name} are both {who}'s "
-                                f"annotations of {doc_id}", str(ann)))
+            issues.append(
+                Issue(
+                    "RPT-BRAT-FILES",
+                    f"{ann.name} and {seen[doc_id, who].name} are both {who}'s annotations of {doc_id}",
+                    str(ann),
+                )
+            )
         seen[doc_id, who] = ann
     unannotated = sorted(p for stem, p in texts.items() if stem not in used)
     return pairs, issues, unannotated
@@ -688,8 +755,9 @@ def import_brat_folder(
             issues += problems
             known = gold.get(doc_id) if gold is not None else None
             if texts[txt] is not None and known is not None and known.text != texts[txt]:
-                issues.append(Issue("RPT-BRAT-GOLD-TEXT", f"{txt.name} differs from the text of gold document "
-                                    f"{doc_id}", str(txt)))
+                issues.append(
+                    Issue("RPT-BRAT-GOLD-TEXT", f"{txt.name} differs from the text of gold document {doc_id}", str(txt))
+                )
                 texts[txt] = None
         text = texts[txt]
         ann_text, problems = read_txt(ann)
@@ -697,11 +765,22 @@ def import_brat_folder(
         if text is None or ann_text is None:
             continue
         gold_doc = gold.get(doc_id) if gold is not None else None
-        provenance = {"layer": "annotation", "annotators": [who],
-                      "method": f"imported from brat standoff ({ann.name})", "schema_version": schema.version}
-        result = ann_to_document(text, ann_text, doc_id=doc_id, mapping=mapping, ann_file=str(ann),
-                                 meta=gold_doc.meta if gold_doc else {}, provenance=provenance,
-                                 discontinuous=discontinuous)
+        provenance = {
+            "layer": "annotation",
+            "annotators": [who],
+            "method": f"imported from brat standoff ({ann.name})",
+            "schema_version": schema.version,
+        }
+        result = ann_to_document(
+            text,
+            ann_text,
+            doc_id=doc_id,
+            mapping=mapping,
+            ann_file=str(ann),
+            meta=gold_doc.meta if gold_doc else {},
+            provenance=provenance,
+            discontinuous=discontinuous,
+        )
         issues += result.issues
         if result.document is not None:
             layers.append(BratLayer(who, result.document, ann, result.lines))
@@ -747,20 +826,29 @@ def document_to_ann(doc: Document, mapping: BratMapping) -> tuple[str, list[Issu
         for name, value in span.attrs.items():
             brat_attr = mapping.brat_attribute(name, value)
             if brat_attr is None:
-                issues.append(Issue("RPT-BRAT-EXPORT", f"{where}: attribute {name}={value} of {span.id} has no brat "
-                                    f"attribute in {mapping.source}"))
+                issues.append(
+                    Issue(
+                        "RPT-BRAT-EXPORT",
+                        f"{where}: attribute {name}={value} of {span.id} has no brat attribute in {mapping.source}",
+                    )
+                )
                 continue
             attributes.append(f"A{len(attributes) + 1}\t{brat_attr[0]} {tb} {brat_attr[1]}")
     relations: list[str] = []
     for rel in doc.relations:
         brat_rel = mapping.brat_relation(rel.label)
         if brat_rel is None:
-            issues.append(Issue("RPT-BRAT-EXPORT", f"{where}: relation {rel.label} has no brat relation type in "
-                                f"{mapping.source}"))
+            issues.append(
+                Issue("RPT-BRAT-EXPORT", f"{where}: relation {rel.label} has no brat relation type in {mapping.source}")
+            )
             continue
         if rel.head not in brat_ids or rel.tail not in brat_ids:
-            issues.append(Issue("RPT-BRAT-EXPORT", f"{where}: relation {rel.label} {rel.head}->{rel.tail} names a "
-                                "span that does not exist"))
+            issues.append(
+                Issue(
+                    "RPT-BRAT-EXPORT",
+                    f"{where}: relation {rel.label} {rel.head}->{rel.tail} names a span that does not exist",
+                )
+            )
             continue
         head, tail = brat_ids[rel.head], brat_ids[rel.tail]
         if brat_rel[1]:
@@ -827,15 +915,29 @@ def export_brat(
         ann_name = f"{doc.id}.ann"
         if by_annotator:
             annotators = doc.provenance.get("annotators")
-            if not (isinstance(annotators, list) and len(annotators) == 1 and isinstance(annotators[0], str)
-                    and ID_PATTERN.match(annotators[0])):
-                issues.append(Issue("RPT-BRAT-EXPORT", f"document {doc.id}: --by-annotator needs provenance."
-                                    f"annotators to hold one annotator id, not {annotators!r}"))
+            if not (
+                isinstance(annotators, list)
+                and len(annotators) == 1
+                and isinstance(annotators[0], str)
+                and ID_PATTERN.match(annotators[0])
+            ):
+                issues.append(
+                    Issue(
+                        "RPT-BRAT-EXPORT",
+                        f"document {doc.id}: --by-annotator needs provenance."
+                        f"annotators to hold one annotator id, not {annotators!r}",
+                    )
+                )
                 continue
             ann_name = f"{doc.id}{separator}{annotators[0]}.ann"
         if ann_name in files:
-            issues.append(Issue("RPT-BRAT-EXPORT", f"document {doc.id}: {ann_name} would be written twice "
-                                "(pass --by-annotator for several layers of one text)"))
+            issues.append(
+                Issue(
+                    "RPT-BRAT-EXPORT",
+                    f"document {doc.id}: {ann_name} would be written twice "
+                    "(pass --by-annotator for several layers of one text)",
+                )
+            )
             continue
         content, problems = document_to_ann(doc, mapping)
         issues += problems
@@ -851,15 +953,28 @@ def brat_round_trip(doc: Document, *, schema: Schema, mapping: BratMapping) -> D
     ann, issues = document_to_ann(doc, mapping)
     if issues:
         raise ConvertError(issues)
-    result = ann_to_document(doc.text, ann, doc_id=doc.id, mapping=mapping, meta=doc.meta,
-                             provenance=doc.provenance)
+    result = ann_to_document(doc.text, ann, doc_id=doc.id, mapping=mapping, meta=doc.meta, provenance=doc.provenance)
     if result.document is None:
         raise ConvertError(result.issues)
     return result.document
 
 
 __all__: Sequence[str] = (
-    "DISCONTINUOUS_POLICIES", "AttributeMap", "BratDocument", "BratExport", "BratImport", "BratLayer",
-    "BratMapping", "EventMap", "RelationMap", "ann_to_document", "bundled_mappings", "document_to_ann",
-    "export_brat", "import_brat_folder", "load_mapping", "mapping_from_dict", "parse_ann",
+    "DISCONTINUOUS_POLICIES",
+    "AttributeMap",
+    "BratDocument",
+    "BratExport",
+    "BratImport",
+    "BratLayer",
+    "BratMapping",
+    "EventMap",
+    "RelationMap",
+    "ann_to_document",
+    "bundled_mappings",
+    "document_to_ann",
+    "export_brat",
+    "import_brat_folder",
+    "load_mapping",
+    "mapping_from_dict",
+    "parse_ann",
 )

@@ -40,8 +40,14 @@ _NEWDOC = re.compile(r"^#\s*newdoc id\s*=\s*(\S+)\s*$")
 _TAG = re.compile(r"^([BIESLU])-(\S+)$")
 _OUTSIDE = {"O", "_", "-"}
 # what each tag prefix does: (starts a span, ends the span after this token)
-_PREFIXES = {"B": (True, False), "I": (False, False), "E": (False, True), "L": (False, True),
-             "S": (True, True), "U": (True, True)}
+_PREFIXES = {
+    "B": (True, False),
+    "I": (False, False),
+    "E": (False, True),
+    "L": (False, True),
+    "S": (True, True),
+    "U": (True, True),
+}
 
 
 # --- export -----------------------------------------------------------------------------------
@@ -89,8 +95,12 @@ def export_conll(documents: Sequence[Document], *, labels: Sequence[str]) -> Con
             if span.label not in max_depth:
                 continue  # a label not asked for
             if not _token_aligned(span, starts, ends):
-                issues.append(Issue("RPT-CONLL-NOT-TOKEN-ALIGNED", f"document {doc.id}: {span.label} {span.id} "
-                                    f"[{span.start}, {span.end}) {span.text!r} left out"))
+                issues.append(
+                    Issue(
+                        "RPT-CONLL-NOT-TOKEN-ALIGNED",
+                        f"document {doc.id}: {span.label} {span.id} [{span.start}, {span.end}) {span.text!r} left out",
+                    )
+                )
             else:
                 kept.append(span)
         depths = _depths(kept)
@@ -118,7 +128,7 @@ def export_conll(documents: Sequence[Document], *, labels: Sequence[str]) -> Con
             by_sentence.setdefault(sentence_index(sents, start), []).append(i)
         for number, (_, members) in enumerate(sorted(by_sentence.items()), start=1):
             out.append(f"# sent_id = {doc.id}:{number}")
-            out += ["\t".join([doc.text[toks[i][0]:toks[i][1]], *tags[i]]) for i in members]
+            out += ["\t".join([doc.text[toks[i][0] : toks[i][1]], *tags[i]]) for i in members]
             out.append("")
     return ConllExport("\n".join(out) + "\n", tuple(columns), tuple(issues), exported)
 
@@ -150,8 +160,9 @@ def _split(line: str) -> list[str]:
     return line.split("\t") if "\t" in line else line.split()
 
 
-def _read(content: str, *, file: str, doc_prefix: str, tag_columns: Sequence[int] | None,
-          issues: list[Issue]) -> list[_Doc]:
+def _read(
+    content: str, *, file: str, doc_prefix: str, tag_columns: Sequence[int] | None, issues: list[Issue]
+) -> list[_Doc]:
     token_col, tag_cols = 1, list(tag_columns) if tag_columns else None
     width: int | None = None
     docs: list[_Doc] = []
@@ -170,8 +181,9 @@ def _read(content: str, *, file: str, doc_prefix: str, tag_columns: Sequence[int
         nonlocal sents
         close_sentence()
         if sents:
-            docs.append(_Doc(doc_id or (f"{doc_prefix}-{len(docs) + 1}" if docstart else doc_prefix), doc_line,
-                             tuple(sents)))
+            docs.append(
+                _Doc(doc_id or (f"{doc_prefix}-{len(docs) + 1}" if docstart else doc_prefix), doc_line, tuple(sents))
+            )
         sents = []
 
     for number, raw in enumerate(content.split("\n"), start=1):
@@ -181,10 +193,11 @@ def _read(content: str, *, file: str, doc_prefix: str, tag_columns: Sequence[int
             continue
         if line.startswith("#") and "\t" not in line:
             if line.startswith(COLUMNS_PREFIX) and tag_columns is None:
-                names = line[len(COLUMNS_PREFIX):].split()
+                names = line[len(COLUMNS_PREFIX) :].split()
                 if TOKEN_COLUMN not in names:
-                    issues.append(Issue("RPT-CONLL-PARSE", f"the columns line names no {TOKEN_COLUMN} column",
-                                        file, number))
+                    issues.append(
+                        Issue("RPT-CONLL-PARSE", f"the columns line names no {TOKEN_COLUMN} column", file, number)
+                    )
                     return []
                 token_col = names.index(TOKEN_COLUMN) + 1
                 tag_cols = [i + 1 for i, name in enumerate(names) if name != TOKEN_COLUMN]
@@ -213,7 +226,10 @@ def _read(content: str, *, file: str, doc_prefix: str, tag_columns: Sequence[int
 
 
 def _spans_of(
-    doc: _Doc, offsets: Sequence[Sequence[tuple[int, int]]], labels: Collection[str], file: str,
+    doc: _Doc,
+    offsets: Sequence[Sequence[tuple[int, int]]],
+    labels: Collection[str],
+    file: str,
     issues: list[Issue],
 ) -> list[tuple[str, int, int]]:
     """Spans from the tag columns; an I- tag at the start of a sentence continues the span of the
@@ -235,8 +251,14 @@ def _spans_of(
                 begins, ends = _PREFIXES[prefix]
                 current = open_spans.get(column)
                 if not begins and (current is None or current[0] != label):
-                    issues.append(Issue("RPT-CONLL-BIO", f"column {column}: {tag} follows "
-                                        f"{'O' if current is None else current[0]}", file, row.line))
+                    issues.append(
+                        Issue(
+                            "RPT-CONLL-BIO",
+                            f"column {column}: {tag} follows {'O' if current is None else current[0]}",
+                            file,
+                            row.line,
+                        )
+                    )
                     begins = True
                 if begins:
                     if current is not None:
@@ -259,16 +281,30 @@ def _align(doc: _Doc, text: str, file: str, issues: list[Issue]) -> list[list[tu
             while cursor < len(text) and text[cursor].isspace():
                 cursor += 1
             if not text.startswith(row.token, cursor):
-                found = text[cursor:cursor + max(len(row.token), 10)]
-                issues.append(Issue("RPT-CONLL-TEXT", f"document {doc.id}: token {row.token!r} is not at offset "
-                                    f"{cursor} of the text, which has {found!r} there", file, row.line))
+                found = text[cursor : cursor + max(len(row.token), 10)]
+                issues.append(
+                    Issue(
+                        "RPT-CONLL-TEXT",
+                        f"document {doc.id}: token {row.token!r} is not at offset "
+                        f"{cursor} of the text, which has {found!r} there",
+                        file,
+                        row.line,
+                    )
+                )
                 return None
             places.append((cursor, cursor + len(row.token)))
             cursor += len(row.token)
         out.append(places)
     if text[cursor:].strip():
-        issues.append(Issue("RPT-CONLL-TEXT", f"document {doc.id}: the tokens end at offset {cursor} but the text "
-                            f"goes on with {text[cursor:].lstrip()[:20]!r}", file, doc.line))
+        issues.append(
+            Issue(
+                "RPT-CONLL-TEXT",
+                f"document {doc.id}: the tokens end at offset {cursor} but the text "
+                f"goes on with {text[cursor:].lstrip()[:20]!r}",
+                file,
+                doc.line,
+            )
+        )
         return None
     return out
 
@@ -348,5 +384,8 @@ def _fewer_tag_issues(issues: list[Issue], file: str, shown: int = 3) -> list[Is
             if seen[column] > shown:
                 continue
         kept.append(issue)
-    return kept + [Issue("RPT-CONLL-TAG", f"{column}: {count - shown} more value(s) that are not tags", file)
-                   for column, count in seen.items() if count > shown]
+    return kept + [
+        Issue("RPT-CONLL-TAG", f"{column}: {count - shown} more value(s) that are not tags", file)
+        for column, count in seen.items()
+        if count > shown
+    ]

@@ -158,23 +158,39 @@ def document_to_results(doc: Document, schema: Schema) -> list[dict[str, Any]]:
         if span.label not in vocabulary.labels:
             raise ConversionError(f"document {doc.id}, span {span.id}: label {span.label!r} is not in the schema")
         value = {"start": span.start, "end": span.end, "text": span.text}
-        results.append({"id": span.id, "from_name": LABELS_NAME, "to_name": TEXT_NAME, "type": "labels",
-                        "value": {**value, "labels": [span.label]}})
+        results.append(
+            {
+                "id": span.id,
+                "from_name": LABELS_NAME,
+                "to_name": TEXT_NAME,
+                "type": "labels",
+                "value": {**value, "labels": [span.label]},
+            }
+        )
         for name, choice in span.attrs.items():
             if name not in vocabulary.attributes_of[span.label]:
                 raise ConversionError(
                     f"document {doc.id}, span {span.id}: {span.label} has no attribute {name!r} in the schema"
                 )
-            results.append({"id": span.id, "from_name": name, "to_name": TEXT_NAME, "type": "choices",
-                            "value": {**value, "choices": [choice]}})
+            results.append(
+                {
+                    "id": span.id,
+                    "from_name": name,
+                    "to_name": TEXT_NAME,
+                    "type": "choices",
+                    "value": {**value, "choices": [choice]},
+                }
+            )
     for rel in doc.relations:
-        results.append({"from_id": rel.head, "to_id": rel.tail, "type": "relation", "direction": "right",
-                        "labels": [rel.label]})
+        results.append(
+            {"from_id": rel.head, "to_id": rel.tail, "type": "relation", "direction": "right", "labels": [rel.label]}
+        )
     return results
 
 
-def document_to_prediction(doc: Document, schema: Schema, model_version: str,
-                           score: float | None = None) -> dict[str, Any]:
+def document_to_prediction(
+    doc: Document, schema: Schema, model_version: str, score: float | None = None
+) -> dict[str, Any]:
     """A Label Studio prediction (pre-annotation) of ``doc``; ``model_version`` names the system."""
     prediction: dict[str, Any] = {"model_version": model_version, "result": document_to_results(doc, schema)}
     if score is not None:
@@ -182,8 +198,9 @@ def document_to_prediction(doc: Document, schema: Schema, model_version: str,
     return prediction
 
 
-def document_to_task(doc: Document, schema: Schema, *, predictions: Sequence[tuple[str, Document]] = ()
-                     ) -> dict[str, Any]:
+def document_to_task(
+    doc: Document, schema: Schema, *, predictions: Sequence[tuple[str, Document]] = ()
+) -> dict[str, Any]:
     """A task to import; ``predictions`` are ``(model_version, document)`` pairs on the same text."""
     task: dict[str, Any] = {"data": task_data(doc)}
     if predictions:
@@ -209,30 +226,39 @@ def task_document(task: Mapping[str, Any]) -> tuple[Document | None, list[Proble
     doc_id = data.get(DOC_ID_KEY)
     if not isinstance(doc_id, str) or not doc_id:
         doc_id = f"ls-task-{task_id}"
-        problems.append(where.problem(
-            "RPT-LS-TASK-ID", f"task data has no {DOC_ID_KEY!r} (imported outside reportedly?); named {doc_id}"
-        ))
+        problems.append(
+            where.problem(
+                "RPT-LS-TASK-ID", f"task data has no {DOC_ID_KEY!r} (imported outside reportedly?); named {doc_id}"
+            )
+        )
     meta = data.get(META_KEY)
     return Document(id=doc_id, text=data[TEXT_NAME], meta=dict(meta) if isinstance(meta, Mapping) else {}), problems
 
 
-def _region_offsets(text: str, value: Mapping[str, Any], where: _Where, region_id: str
-                    ) -> tuple[tuple[int, int] | None, list[Problem]]:
+def _region_offsets(
+    text: str, value: Mapping[str, Any], where: _Where, region_id: str
+) -> tuple[tuple[int, int] | None, list[Problem]]:
     """Code-point ``(start, end)`` of a region, checked against ``value.text`` (see the module doc)."""
     start, end = value.get("start"), value.get("end")
     if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
-        return None, [where.problem(
-            "RPT-LS-RANGE", f"start/end are {start!r}/{end!r}, not integer offsets into the text", region_id
-        )]
+        return None, [
+            where.problem(
+                "RPT-LS-RANGE", f"start/end are {start!r}/{end!r}, not integer offsets into the text", region_id
+            )
+        ]
     quoted = value.get("text")
     if not isinstance(quoted, str):
         if 0 <= start < end <= len(text):
-            return (start, end), [where.problem(
-                "RPT-LS-NO-TEXT", f"no value.text; [{start}, {end}) taken as code points: {text[start:end]!r}",
-                region_id,
-            )]
-        return None, [where.problem("RPT-LS-RANGE", f"[{start}, {end}) is outside the text (length {len(text)})",
-                                    region_id)]
+            return (start, end), [
+                where.problem(
+                    "RPT-LS-NO-TEXT",
+                    f"no value.text; [{start}, {end}) taken as code points: {text[start:end]!r}",
+                    region_id,
+                )
+            ]
+        return None, [
+            where.problem("RPT-LS-RANGE", f"[{start}, {end}) is outside the text (length {len(text)})", region_id)
+        ]
     if 0 <= start < end <= len(text) and text[start:end] == quoted:
         return (start, end), []
     try:
@@ -240,18 +266,22 @@ def _region_offsets(text: str, value: Mapping[str, Any], where: _Where, region_i
     except ValueError:
         cp_start = cp_end = -1
     if 0 <= cp_start < cp_end and text[cp_start:cp_end] == quoted:
-        return (cp_start, cp_end), [where.problem(
-            "RPT-LS-UTF16",
-            f"offsets [{start}, {end}) are UTF-16 code units; converted to code points [{cp_start}, {cp_end})",
-            region_id,
-        )]
+        return (cp_start, cp_end), [
+            where.problem(
+                "RPT-LS-UTF16",
+                f"offsets [{start}, {end}) are UTF-16 code units; converted to code points [{cp_start}, {cp_end})",
+                region_id,
+            )
+        ]
     actual = text[start:end] if 0 <= start <= end <= len(text) else f"<outside the text of length {len(text)}>"
-    return None, [where.problem(
-        "RPT-LS-OFFSET",
-        f"value.text is {quoted!r} but text[{start}:{end}] is {actual!r} (not UTF-16 offsets either); "
-        "fix the region in Label Studio or the offsets in the file",
-        region_id,
-    )]
+    return None, [
+        where.problem(
+            "RPT-LS-OFFSET",
+            f"value.text is {quoted!r} but text[{start}:{end}] is {actual!r} (not UTF-16 offsets either); "
+            "fix the region in Label Studio or the offsets in the file",
+            region_id,
+        )
+    ]
 
 
 def _single(values: Any) -> str | None:
@@ -260,9 +290,14 @@ def _single(values: Any) -> str | None:
     return None
 
 
-def results_to_document(base: Document, results: Sequence[Any], schema: Schema, *,
-                        task_id: int | None = None, annotation_id: int | None = None
-                        ) -> tuple[Document | None, list[Problem], list[Any]]:
+def results_to_document(
+    base: Document,
+    results: Sequence[Any],
+    schema: Schema,
+    *,
+    task_id: int | None = None,
+    annotation_id: int | None = None,
+) -> tuple[Document | None, list[Problem], list[Any]]:
     """Spans and relations of one result list on ``base``'s text.
 
     Returns ``(document, problems, unconverted)``: ``document`` is None when any problem is an error;
@@ -294,11 +329,13 @@ def results_to_document(base: Document, results: Sequence[Any], schema: Schema, 
                 continue
             label = _single(value.get("labels"))
             if label is None or label not in vocabulary.labels:
-                problems.append(where.problem(
-                    "RPT-LS-LABEL",
-                    f"labels {value.get('labels')!r}: a region takes exactly one of {list(schema.label_names)}",
-                    region_id,
-                ))
+                problems.append(
+                    where.problem(
+                        "RPT-LS-LABEL",
+                        f"labels {value.get('labels')!r}: a region takes exactly one of {list(schema.label_names)}",
+                        region_id,
+                    )
+                )
                 continue
             offsets, found = _region_offsets(base.text, value, where, region_id)
             problems += found
@@ -312,11 +349,14 @@ def results_to_document(base: Document, results: Sequence[Any], schema: Schema, 
         if kind == "choices" and name in attribute_names and isinstance(value, Mapping) and isinstance(region_id, str):
             choices.append((region_id, str(name), value.get("choices")))
             continue
-        problems.append(where.problem(
-            "RPT-LS-UNCONVERTED",
-            f"result of type {kind!r} from {name!r} is not part of this schema; kept in provenance.unconverted_results",
-            region_id if isinstance(region_id, str) else None,
-        ))
+        problems.append(
+            where.problem(
+                "RPT-LS-UNCONVERTED",
+                f"result of type {kind!r} from {name!r} is not part of this schema; "
+                "kept in provenance.unconverted_results",
+                region_id if isinstance(region_id, str) else None,
+            )
+        )
         unconverted.append(item)
 
     for region_id, name, picked in choices:
@@ -324,20 +364,25 @@ def results_to_document(base: Document, results: Sequence[Any], schema: Schema, 
         region = regions.get(region_id)
         if region is None:
             if not any(p.region_id == region_id for p in problems):
-                problems.append(where.problem("RPT-LS-CHOICE", f"{name} is set on a region that has no label",
-                                              region_id))
+                problems.append(
+                    where.problem("RPT-LS-CHOICE", f"{name} is set on a region that has no label", region_id)
+                )
             continue
         if picked in (None, []):
             continue
         choice = _single(picked)
         if attr.label != region["label"]:
-            problems.append(where.problem(
-                "RPT-LS-CHOICE", f"{name} belongs to {attr.label} spans, not to a {region['label']} span", region_id
-            ))
+            problems.append(
+                where.problem(
+                    "RPT-LS-CHOICE", f"{name} belongs to {attr.label} spans, not to a {region['label']} span", region_id
+                )
+            )
         elif choice is None or choice not in attr.value_names:
-            problems.append(where.problem(
-                "RPT-LS-CHOICE", f"{name} is {picked!r}; it takes one of {list(attr.value_names)}", region_id
-            ))
+            problems.append(
+                where.problem(
+                    "RPT-LS-CHOICE", f"{name} is {picked!r}; it takes one of {list(attr.value_names)}", region_id
+                )
+            )
         else:
             region["attrs"][name] = choice
 
@@ -347,29 +392,32 @@ def results_to_document(base: Document, results: Sequence[Any], schema: Schema, 
         if not (isinstance(from_id, str) and from_id in regions and isinstance(to_id, str) and to_id in regions):
             missing = [rid for rid in (from_id, to_id) if not isinstance(rid, str) or rid not in regions]
             if not any(p.region_id in missing for p in problems):
-                problems.append(where.problem(
-                    "RPT-LS-RELATION", f"relation {from_id} -> {to_id} points to no labelled region {missing}"
-                ))
+                problems.append(
+                    where.problem(
+                        "RPT-LS-RELATION", f"relation {from_id} -> {to_id} points to no labelled region {missing}"
+                    )
+                )
             continue
         labels = item.get("labels") or []
         if not labels:
-            problems.append(where.problem(
-                "RPT-LS-UNCONVERTED",
-                f"relation {from_id} -> {to_id} has no label; pick one of {list(schema.relation_names)} "
-                "in Label Studio (kept in provenance.unconverted_results)",
-            ))
+            problems.append(
+                where.problem(
+                    "RPT-LS-UNCONVERTED",
+                    f"relation {from_id} -> {to_id} has no label; pick one of {list(schema.relation_names)} "
+                    "in Label Studio (kept in provenance.unconverted_results)",
+                )
+            )
             unconverted.append(item)
             continue
         for label in labels:
-            relation = _orient(label, from_id, to_id, item.get("direction", "right"), regions, schema, where,
-                               problems)
+            relation = _orient(label, from_id, to_id, item.get("direction", "right"), regions, schema, where, problems)
             if relation is not None:
                 converted.append(relation)
 
     if any(p.severity is Severity.ERROR for p in problems):
         return None, problems, unconverted
     spans = tuple(
-        Span(rid, r["label"], r["start"], r["end"], base.text[r["start"]:r["end"]], dict(r["attrs"]))
+        Span(rid, r["label"], r["start"], r["end"], base.text[r["start"] : r["end"]], dict(r["attrs"]))
         for rid, r in regions.items()
     )
     provenance: dict[str, Any] = {}
@@ -381,8 +429,16 @@ def results_to_document(base: Document, results: Sequence[Any], schema: Schema, 
     return doc, problems, unconverted
 
 
-def _orient(label: Any, from_id: str, to_id: str, direction: Any, regions: Mapping[str, Mapping[str, Any]],
-            schema: Schema, where: _Where, problems: list[Problem]) -> Relation | None:
+def _orient(
+    label: Any,
+    from_id: str,
+    to_id: str,
+    direction: Any,
+    regions: Mapping[str, Mapping[str, Any]],
+    schema: Schema,
+    where: _Where,
+    problems: list[Problem],
+) -> Relation | None:
     """The relation ``label`` between two regions, with head and tail the way the schema reads them.
 
     An arrow drawn from tail to head (or a bidirectional one) is turned round when only the reverse
@@ -391,26 +447,30 @@ def _orient(label: Any, from_id: str, to_id: str, direction: Any, regions: Mappi
     """
     definition = _vocabulary(schema).relations.get(label) if isinstance(label, str) else None
     if definition is None:
-        problems.append(where.problem(
-            "RPT-LS-RELATION", f"relation label {label!r} is not one of {list(schema.relation_names)}"
-        ))
+        problems.append(
+            where.problem("RPT-LS-RELATION", f"relation label {label!r} is not one of {list(schema.relation_names)}")
+        )
         return None
     wanted = (definition.head, definition.tail)
     head, tail = (to_id, from_id) if direction == "left" else (from_id, to_id)
     forward = (regions[head]["label"], regions[tail]["label"]) == wanted
     backward = (regions[tail]["label"], regions[head]["label"]) == wanted
     if direction == "bi" and forward and backward:
-        problems.append(where.problem(
-            "RPT-LS-RELATION", f"{label} {from_id} <-> {to_id} is bidirectional; draw it from head to tail"
-        ))
+        problems.append(
+            where.problem(
+                "RPT-LS-RELATION", f"{label} {from_id} <-> {to_id} is bidirectional; draw it from head to tail"
+            )
+        )
         return None
     if backward and not forward:
         if direction != "bi":
-            problems.append(where.problem(
-                "RPT-LS-RELATION-FLIPPED",
-                f"{label} drawn from {regions[head]['label']} {head} to {regions[tail]['label']} {tail}; "
-                f"read as {tail} -> {head}",
-            ))
+            problems.append(
+                where.problem(
+                    "RPT-LS-RELATION-FLIPPED",
+                    f"{label} drawn from {regions[head]['label']} {head} to {regions[tail]['label']} {tail}; "
+                    f"read as {tail} -> {head}",
+                )
+            )
         head, tail = tail, head
     return Relation(label, head, tail)
 
@@ -492,8 +552,15 @@ def _method(annotation: Mapping[str, Any], predictions: Mapping[Any, Mapping[str
     return METHOD_INDEPENDENT, {}
 
 
-def annotation_to_layer(task: Mapping[str, Any], annotation: Mapping[str, Any], schema: Schema, annotator: str,
-                        *, base: Document | None = None, interface: Any = None) -> Layer:
+def annotation_to_layer(
+    task: Mapping[str, Any],
+    annotation: Mapping[str, Any],
+    schema: Schema,
+    annotator: str,
+    *,
+    base: Document | None = None,
+    interface: Any = None,
+) -> Layer:
     """One annotation as an annotation layer of ``annotator`` (truthful provenance, see module doc).
 
     ``interface`` is an optional ``LabelInterface`` of the project's config: its complaints about a
@@ -529,8 +596,14 @@ def annotation_to_layer(task: Mapping[str, Any], annotation: Mapping[str, Any], 
         "label_studio": {"task": task_id, "annotation": annotation_id, **extra},
         **doc.provenance,
     }
-    return Layer(annotator, base.id, task_id, annotation_id,
-                 Document(doc.id, doc.text, doc.meta, doc.spans, doc.relations, provenance), tuple(problems))
+    return Layer(
+        annotator,
+        base.id,
+        task_id,
+        annotation_id,
+        Document(doc.id, doc.text, doc.meta, doc.spans, doc.relations, provenance),
+        tuple(problems),
+    )
 
 
 class ConfigCheck:
@@ -552,12 +625,21 @@ class ConfigCheck:
                 continue
             value = item.get("value")
             value = value if isinstance(value, Mapping) else {}
-            key = (item.get("type"), item.get("from_name"), item.get("to_name"), tuple(sorted(value)),
-                   tuple(value.get("labels") or ()), tuple(value.get("choices") or ()),
-                   type(value.get("start")).__name__, type(value.get("end")).__name__)
+            key = (
+                item.get("type"),
+                item.get("from_name"),
+                item.get("to_name"),
+                tuple(sorted(value)),
+                tuple(value.get("labels") or ()),
+                tuple(value.get("choices") or ()),
+                type(value.get("start")).__name__,
+                type(value.get("end")).__name__,
+            )
             if key not in self._seen:
-                self._seen[key] = [re.sub(r"^Region \d+: ", "", str(m))
-                                   for m in self.interface.validate_region(dict(item), return_errors=True) or []]
+                self._seen[key] = [
+                    re.sub(r"^Region \d+: ", "", str(m))
+                    for m in self.interface.validate_region(dict(item), return_errors=True) or []
+                ]
             region_id = item.get("id") if isinstance(item.get("id"), str) else None
             problems += [where.problem("RPT-LS-CONFIG", message, region_id) for message in self._seen[key]]
         return problems
@@ -577,14 +659,18 @@ def check_export_format(tasks: Any) -> list[Problem]:
         if not isinstance(task, Mapping):
             return [Problem("RPT-LS-FORMAT", f"item {index} is not a task object")]
         if "data" not in task and "annotations" not in task:
-            hint = (" This looks like a JSON_MIN export, which drops relations and region ids: export as JSON."
-                    if "text" in task or "label" in task else "")
+            hint = (
+                " This looks like a JSON_MIN export, which drops relations and region ids: export as JSON."
+                if "text" in task or "label" in task
+                else ""
+            )
             return [Problem("RPT-LS-FORMAT", f"item {index} has neither 'data' nor 'annotations'.{hint}")]
     return []
 
 
-def export_to_layers(tasks: Any, schema: Schema, *, annotators: Mapping[str, str] | None = None,
-                     interface: Any = None) -> ExportConversion:
+def export_to_layers(
+    tasks: Any, schema: Schema, *, annotators: Mapping[str, str] | None = None, interface: Any = None
+) -> ExportConversion:
     """Every submitted annotation of a Label Studio JSON export as one layer per annotator and task.
 
     Skipped annotations and drafts are reported, not converted; when one user has several
@@ -596,8 +682,12 @@ def export_to_layers(tasks: Any, schema: Schema, *, annotators: Mapping[str, str
     result.problems += check_export_format(tasks)
     if result.problems:
         return result
-    keys = [user_key(a.get("completed_by")) for task in tasks for a in task.get("annotations") or []
-            if isinstance(a, Mapping)]
+    keys = [
+        user_key(a.get("completed_by"))
+        for task in tasks
+        for a in task.get("annotations") or []
+        if isinstance(a, Mapping)
+    ]
     ids = annotator_ids(keys, annotators)
     for task in tasks:
         base, found = task_document(task)
@@ -614,18 +704,25 @@ def export_to_layers(tasks: Any, schema: Schema, *, annotators: Mapping[str, str
                 continue
             key = user_key(annotation.get("completed_by"))
             if annotation.get("was_cancelled"):
-                result.problems.append(_Where(task_id, annotation.get("id"), where.doc_id).problem(
-                    "RPT-LS-SKIPPED", f"skipped by {ids[key]}"))
+                result.problems.append(
+                    _Where(task_id, annotation.get("id"), where.doc_id).problem(
+                        "RPT-LS-SKIPPED", f"skipped by {ids[key]}"
+                    )
+                )
                 continue
             count[key] += 1
             if key not in newest or str(annotation.get("updated_at") or "") >= str(newest[key].get("updated_at") or ""):
                 newest[key] = annotation
         for key, annotation in sorted(newest.items()):
             if count[key] > 1:
-                result.problems.append(_Where(task_id, annotation.get("id"), where.doc_id).problem(
-                    "RPT-LS-DUPLICATE", f"{ids[key]} has {count[key]} annotations of this task; kept the newest"))
+                result.problems.append(
+                    _Where(task_id, annotation.get("id"), where.doc_id).problem(
+                        "RPT-LS-DUPLICATE", f"{ids[key]} has {count[key]} annotations of this task; kept the newest"
+                    )
+                )
             if base is None:
                 continue
-            result.layers.append(annotation_to_layer(task, annotation, schema, ids[key], base=base,
-                                                     interface=interface))
+            result.layers.append(
+                annotation_to_layer(task, annotation, schema, ids[key], base=base, interface=interface)
+            )
     return result

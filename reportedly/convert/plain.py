@@ -62,8 +62,9 @@ def _records(path: Path, raw: str, issues: list[Issue]) -> list[tuple[int | None
             try:
                 out.append((number, json.loads(line)))
             except json.JSONDecodeError as exc:
-                issues.append(Issue("RPT-TEXT-PARSE", f"invalid JSON at column {exc.colno}: {exc.msg}",
-                                    str(path), number))
+                issues.append(
+                    Issue("RPT-TEXT-PARSE", f"invalid JSON at column {exc.colno}: {exc.msg}", str(path), number)
+                )
         return out
     try:
         data = json.loads(raw)
@@ -111,8 +112,9 @@ def import_texts(
                 stem = path.name.rsplit(".", 1)[0]
                 doc_id = slug(stem) if path.suffix == ".txt" else f"{slug(stem)}-{line or index}"
                 if path.suffix == ".txt" and doc_id != stem:
-                    issues.append(Issue("RPT-TEXT-ID-CHANGED", f"id {doc_id!r} from file name {path.name!r}",
-                                        str(path)))
+                    issues.append(
+                        Issue("RPT-TEXT-ID-CHANGED", f"id {doc_id!r} from file name {path.name!r}", str(path))
+                    )
             doc_id = f"{id_prefix}{doc_id}"
             if not ID_PATTERN.match(doc_id):
                 issues.append(Issue("RPT-TEXT-ID", f"id {doc_id!r} is not valid", str(path), line))
@@ -130,7 +132,10 @@ def import_texts(
             doc_meta.update(record_meta)
             if isinstance(record.get("title"), str):
                 doc_meta["title"] = record["title"]
-            provenance = {"layer": "candidate", "method": f"imported from {path.name}",
-                          "schema_version": schema_version}
+            provenance = {
+                "layer": "candidate",
+                "method": f"imported from {path.name}",
+                "schema_version": schema_version,
+            }
             documents.append(Document(doc_id, text, doc_meta, (), (), provenance))
     return TextImport(tuple(documents), tuple(issues))

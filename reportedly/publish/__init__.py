@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.generated import Outcome, replace_section, update
+from reportedly.incidents import Incident
 from reportedly.publish.card import dataset_card, splits_markdown
 from reportedly.publish.corpus import Release, read_release
 from reportedly.publish.croissant import croissant, folder_of
@@ -36,7 +37,6 @@ from reportedly.publish.errors import CODES, PublishError
 from reportedly.publish.files import CHECKSUMS, relative_files, sha256_file, verify_checksums, write_checksums
 from reportedly.publish.hub import push_to_hub
 from reportedly.schema import Schema, load_schema
-from reportedly.validate import Incident
 
 __all__ = [
     "CHECKSUMS",

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.document import Document, read_document
+from reportedly.incidents import Incident, Severity
 from reportedly.publish.dataset import unrepresentable
 from reportedly.publish.errors import Blocking, PublishError
 from reportedly.schema import Schema
-from reportedly.validate import Incident, Severity, validate_corpus
+from reportedly.validate import validate_corpus
 
 SPLITS = ("train", "dev", "test")
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")

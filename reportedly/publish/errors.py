@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportedly.validate import Incident
+from reportedly.incidents import Incident
 
 # Codes are stable: add new ones, never rename or reuse old ones.
 CODES: dict[str, str] = {

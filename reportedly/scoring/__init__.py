@@ -3,7 +3,8 @@
 Imports point one way: schema <- document <- scoring <- cli.
 """
 
-from reportedly.scoring.incidents import EvaluationError, Incident
+from reportedly.incidents import Incident
+from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.result import HEADLINE, SCORER_VERSION, EvalResult
 
 __all__ = ["HEADLINE", "SCORER_VERSION", "EvalResult", "EvaluationError", "Incident"]

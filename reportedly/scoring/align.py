@@ -157,9 +157,7 @@ def _weights(criteria: Sequence[IntArray], bounds: Sequence[int], pairs_max: int
     return factors
 
 
-def best_matching(
-    edges: Pairs, criteria: Sequence[IntArray], *, n_gold: int, n_pred: int
-) -> BoolArray:
+def best_matching(edges: Pairs, criteria: Sequence[IntArray], *, n_gold: int, n_pred: int) -> BoolArray:
     """Choose a one-to-one subset of ``edges`` maximising the criteria lexicographically.
 
     ``criteria`` are non-negative integers per edge, most important first (pass an array of

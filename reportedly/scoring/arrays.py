@@ -91,10 +91,12 @@ def span_columns(
     start = np.array(starts, np.int64).reshape(-1) + shift
     end = np.array(ends, np.int64).reshape(-1) + shift
     label = np.array(labels, np.int64).reshape(-1)
-    in_order = n < 2 or bool(np.all(
-        (start[1:] > start[:-1]) | ((start[1:] == start[:-1]) & ((end[1:] > end[:-1])
-                                    | ((end[1:] == end[:-1]) & (label[1:] >= label[:-1]))))
-    ))
+    in_order = n < 2 or bool(
+        np.all(
+            (start[1:] > start[:-1])
+            | ((start[1:] == start[:-1]) & ((end[1:] > end[:-1]) | ((end[1:] == end[:-1]) & (label[1:] >= label[:-1]))))
+        )
+    )
     order = np.arange(n, dtype=np.int64) if in_order else np.lexsort((label, end, start)).astype(np.int64)
     if not in_order:
         start, end, label, doc_index = start[order], end[order], label[order], doc_index[order]

@@ -39,8 +39,10 @@ def f1_plot(result: EvalResult) -> str:
         return ""
     left, width, row = 90, 300, 22
     height = row * len(names) + 40
-    parts = [f'<svg id="plot-f1" xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}"'
-             f' role="img" aria-label="strict F1 per label with 95% confidence intervals">']
+    parts = [
+        f'<svg id="plot-f1" xmlns="http://www.w3.org/2000/svg" width="{left + width + 60}" height="{height}"'
+        f' role="img" aria-label="strict F1 per label with 95% confidence intervals">'
+    ]
     for tick in (0.0, 0.25, 0.5, 0.75, 1.0):
         x = left + tick * width
         parts.append(f'<line x1="{x:.1f}" y1="10" x2="{x:.1f}" y2="{height - 25}" stroke="#eee"/>')
@@ -50,8 +52,10 @@ def f1_plot(result: EvalResult) -> str:
         value = result.scores.get(f"spans_strict_{name}_f")
         parts.append(f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{escape(name)}</text>')
         if value is not None:
-            parts.append(f'<rect x="{left}" y="{y + 2}" width="{value * width:.1f}" height="{row - 8}" '
-                         f'fill="#2f6fde"><title>{escape(name)}: {fmt(value)}</title></rect>')
+            parts.append(
+                f'<rect x="{left}" y="{y + 2}" width="{value * width:.1f}" height="{row - 8}" '
+                f'fill="#2f6fde"><title>{escape(name)}: {fmt(value)}</title></rect>'
+            )
             parts.append(f'<text x="{left + width + 8}" y="{y + 12}">{fmt(value)}</text>')
         ci = result.ci.get(f"spans_strict_{name}_f")
         if ci is not None:
@@ -71,8 +75,10 @@ def confusion_plot(result: EvalResult) -> str:
     cell, left, top = 34, 130, 120
     peak = max((max(r) for r in matrix), default=0) or 1
     w, h = left + cell * len(pred) + 10, top + cell * len(gold) + 10
-    parts = [f'<svg id="plot-confusion" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img"'
-             ' aria-label="confusion matrix of source types">']
+    parts = [
+        f'<svg id="plot-confusion" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img"'
+        ' aria-label="confusion matrix of source types">'
+    ]
     for j, name in enumerate(pred):
         x = left + j * cell + cell / 2
         parts.append(f'<text transform="translate({x:.1f},{top - 6}) rotate(-55)">{escape(name)}</text>')
@@ -83,10 +89,13 @@ def confusion_plot(result: EvalResult) -> str:
             shade = int(255 - 200 * count / peak)
             fill = f"rgb({shade},{shade},255)"
             x = left + j * cell
-            parts.append(f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}">'
-                         f"<title>gold {escape(name)}, predicted {escape(pred[j])}: {count}</title></rect>")
-            parts.append(f'<text x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle">'
-                         f"{count}</text>")
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}">'
+                f"<title>gold {escape(name)}, predicted {escape(pred[j])}: {count}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{x + cell / 2 - 1:.1f}" y="{y + cell / 2 + 3:.1f}" text-anchor="middle">{count}</text>'
+            )
     parts.append("</svg>")
     caption = "source types: gold (rows) vs predicted (columns), strictly matched SOURCE spans"
     return "<figure>" + "".join(parts) + f"<figcaption>{caption}</figcaption></figure>"
@@ -105,17 +114,20 @@ def profile_plot(result: EvalResult, measure: str) -> str:
     def pos(v: float) -> float:
         return pad + v / top_value * (size - 2 * pad)
 
-    parts = [f'<svg id="plot-profile-{measure}" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}"'
-             f' role="img" aria-label="profile {measure}: gold vs predicted per document">',
-             f'<rect x="{pad}" y="{pad}" width="{size - 2 * pad}" height="{size - 2 * pad}" fill="none"'
-             ' stroke="#ccc"/>',
-             f'<line x1="{pad}" y1="{size - pad}" x2="{size - pad}" y2="{pad}" stroke="#bbb" stroke-dasharray="4 3"/>',
-             f'<text x="{size / 2}" y="{size - 6}" text-anchor="middle">gold</text>',
-             f'<text transform="translate(12,{size / 2}) rotate(-90)" text-anchor="middle">predicted</text>',
-             f'<text x="{pad}" y="{pad - 8}">0 to {top_value:g}</text>']
+    parts = [
+        f'<svg id="plot-profile-{measure}" xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}"'
+        f' role="img" aria-label="profile {measure}: gold vs predicted per document">',
+        f'<rect x="{pad}" y="{pad}" width="{size - 2 * pad}" height="{size - 2 * pad}" fill="none" stroke="#ccc"/>',
+        f'<line x1="{pad}" y1="{size - pad}" x2="{size - pad}" y2="{pad}" stroke="#bbb" stroke-dasharray="4 3"/>',
+        f'<text x="{size / 2}" y="{size - 6}" text-anchor="middle">gold</text>',
+        f'<text transform="translate(12,{size / 2}) rotate(-90)" text-anchor="middle">predicted</text>',
+        f'<text x="{pad}" y="{pad - 8}">0 to {top_value:g}</text>',
+    ]
     for g, p, d in zip(gold, pred, docs, strict=True):
-        parts.append(f'<circle cx="{pos(g):.1f}" cy="{size - pos(p):.1f}" r="3" fill="#ae3ec9" fill-opacity="0.6">'
-                     f"<title>{escape(str(d))}: gold {g:.3f}, predicted {p:.3f}</title></circle>")
+        parts.append(
+            f'<circle cx="{pos(g):.1f}" cy="{size - pos(p):.1f}" r="3" fill="#ae3ec9" fill-opacity="0.6">'
+            f"<title>{escape(str(d))}: gold {g:.3f}, predicted {p:.3f}</title></circle>"
+        )
     parts.append("</svg>")
     return "<figure>" + "".join(parts) + f"<figcaption>{escape(measure)}</figcaption></figure>"
 
@@ -131,8 +143,8 @@ def to_html(result: EvalResult) -> str:
         warn = "<h2>Warnings</h2><ul>" + "".join(f"<li>{escape(w.render())}</li>" for w in result.warnings) + "</ul>"
     title = f"reportedly evaluation: {result.system}"
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{escape(title)}</title>"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
         f"<style>{_CSS}</style></head><body><h1>{escape(title)}</h1>{header}"
         f'<div class="plots">{figures}</div>{body}{warn}</body></html>\n'
     )

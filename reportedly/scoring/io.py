@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.document import Document, DocumentError, document_from_dict, read_documents
-from reportedly.scoring.incidents import EvaluationError, Incident
+from reportedly.incidents import Incident
+from reportedly.scoring.incidents import EvaluationError
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,14 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
         if not doc_id or doc_id.startswith("#"):
             continue
         if doc_id not in by_id:
-            problems.append(Incident(
-                "RPT-EVAL-GOLD-INVALID", f"split names {doc_id!r}, which is not in {folder}", str(split_file), number
-            ))
+            problems.append(
+                Incident(
+                    "RPT-EVAL-GOLD-INVALID",
+                    f"split names {doc_id!r}, which is not in {folder}",
+                    str(split_file),
+                    number,
+                )
+            )
         else:
             chosen.append(by_id[doc_id])
     if problems:
@@ -90,16 +96,18 @@ def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | 
                 try:
                     yield str(file), number, json.loads(line)
                 except json.JSONDecodeError as exc:
-                    problems.append(Incident(
-                        "RPT-JSON-SYNTAX", f"line {number}, column {exc.colno}: {exc.msg}", str(file), number
-                    ))
+                    problems.append(
+                        Incident("RPT-JSON-SYNTAX", f"line {number}, column {exc.colno}: {exc.msg}", str(file), number)
+                    )
         else:
             try:
                 yield str(file), None, json.loads(raw)
             except json.JSONDecodeError as exc:
-                problems.append(Incident(
-                    "RPT-JSON-SYNTAX", f"line {exc.lineno}, column {exc.colno}: {exc.msg}", str(file), exc.lineno
-                ))
+                problems.append(
+                    Incident(
+                        "RPT-JSON-SYNTAX", f"line {exc.lineno}, column {exc.colno}: {exc.msg}", str(file), exc.lineno
+                    )
+                )
 
 
 def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str | None = None) -> PredictionSet:
@@ -114,17 +122,21 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
     for file, line, record in _records(path, problems):
         doc_id = record.get("id") if isinstance(record, dict) else None
         if isinstance(doc_id, str) and doc_id not in gold_texts:
-            problems.append(Incident(
-                "RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id
-            ))
+            problems.append(
+                Incident("RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id)
+            )
             continue
         if isinstance(doc_id, str) and doc_id in locations:
             first = locations[doc_id]
-            problems.append(Incident(
-                "RPT-PRED-DUPLICATE-DOC",
-                f"document {doc_id!r} was already predicted at {first[0]}" + (f":{first[1]}" if first[1] else ""),
-                file, line, doc_id,
-            ))
+            problems.append(
+                Incident(
+                    "RPT-PRED-DUPLICATE-DOC",
+                    f"document {doc_id!r} was already predicted at {first[0]}" + (f":{first[1]}" if first[1] else ""),
+                    file,
+                    line,
+                    doc_id,
+                )
+            )
             continue
         where = f"{file}:{line}" if line is not None else file
         try:
@@ -133,11 +145,16 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
             problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
             continue
         if doc.text != gold_texts[doc.id]:
-            problems.append(Incident(
-                "RPT-PRED-TEXT-MISMATCH",
-                f"text differs from the gold text from code point {_first_difference(doc.text, gold_texts[doc.id])}",
-                file, line, doc.id,
-            ))
+            problems.append(
+                Incident(
+                    "RPT-PRED-TEXT-MISMATCH",
+                    "text differs from the gold text from code point "
+                    f"{_first_difference(doc.text, gold_texts[doc.id])}",
+                    file,
+                    line,
+                    doc.id,
+                )
+            )
             continue
         locations[doc.id] = (file, line)
         documents.append(doc)

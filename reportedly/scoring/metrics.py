@@ -111,9 +111,7 @@ def compile_group(group: Group, n_docs: int) -> Compiled:
         for name, coef in metric.den.items():
             if name in index:
                 den[index[name], j] += coef
-    means = tuple(
-        (slot[m.key], tuple(slot[k] for k in m.members)) for m in group.metrics if isinstance(m, Mean)
-    )
+    means = tuple((slot[m.key], tuple(slot[k] for k in m.members)) for m in group.metrics if isinstance(m, Mean))
     ranks = tuple((slot[m.key], m.pred, m.gold) for m in group.metrics if isinstance(m, Rank))
     return Compiled(keys, names, matrix, num, den, tuple(slot[m.key] for m in ratios), means, ranks, mask)
 

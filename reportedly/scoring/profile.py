@@ -34,9 +34,7 @@ def profile_of(doc: Document | None) -> tuple[float, float, float]:
     for rel in doc.relations:
         if rel.label == "attributed_to" and rel.tail in by_id:
             sources.setdefault(rel.head, []).append(rel.tail)
-    unnamed = sum(
-        1 for c in claims if any(by_id[t].attrs.get("source_type") in UNNAMED for t in sources.get(c, ()))
-    )
+    unnamed = sum(1 for c in claims if any(by_id[t].attrs.get("source_type") in UNNAMED for t in sources.get(c, ())))
     unattributed = sum(1 for c in claims if c not in sources)
     n = len(claims)
     return (unnamed / n, unattributed / n, hedges / n)

@@ -73,8 +73,10 @@ def match_relations(match: SpanMatch, gold: RelationColumns, pred: RelationColum
     a = np.flatnonzero(aligned)
     gh, gt, qh, qt = mh[a], mt[a], ph[a], pt[a]
     same_bounds[a] = (
-        (g_sp.start[gh] == p_sp.start[qh]) & (g_sp.end[gh] == p_sp.end[qh])
-        & (g_sp.start[gt] == p_sp.start[qt]) & (g_sp.end[gt] == p_sp.end[qt])
+        (g_sp.start[gh] == p_sp.start[qh])
+        & (g_sp.end[gh] == p_sp.end[qh])
+        & (g_sp.start[gt] == p_sp.start[qt])
+        & (g_sp.end[gt] == p_sp.end[qt])
     )
     same_labels[a] = (g_sp.label[gh] == p_sp.label[qh]) & (g_sp.label[gt] == p_sp.label[qt])
     eligible = {

@@ -18,9 +18,17 @@ from reportedly.scoring.spans import CATEGORIES, SCHEMES
 
 _NUMBER = re.compile(r"^(-?\d[\d.]*( \[.*\])?|\[.*\]|–|)$")
 COMPARED = (
-    "spans_strict_micro_f", "spans_exact_micro_f", "spans_partial_micro_f", "spans_type_micro_f",
-    "spans_strict_macro_f", "attrs_joint_f", "rels_strict_micro_f", "rels_lenient_micro_f",
-    "profile_unnamed_source_mae", "profile_unattributed_mae", "profile_hedges_per_claim_mae",
+    "spans_strict_micro_f",
+    "spans_exact_micro_f",
+    "spans_partial_micro_f",
+    "spans_type_micro_f",
+    "spans_strict_macro_f",
+    "attrs_joint_f",
+    "rels_strict_micro_f",
+    "rels_lenient_micro_f",
+    "profile_unnamed_source_mae",
+    "profile_unattributed_mae",
+    "profile_hedges_per_claim_mae",
 )
 
 
@@ -51,21 +59,39 @@ def _labels(result: EvalResult, prefix: str, suffix: str) -> list[str]:
     return head + sorted(n for n in names if n not in head)
 
 
-def span_table(result: EvalResult, scores: Mapping[str, float | None], ci: Mapping[str, Interval | None],
-               counts: Mapping[str, int], title: str = "Spans") -> Table | None:
+def span_table(
+    result: EvalResult,
+    scores: Mapping[str, float | None],
+    ci: Mapping[str, Interval | None],
+    counts: Mapping[str, int],
+    title: str = "Spans",
+) -> Table | None:
     rows = []
     for scheme in SCHEMES:
         prefix = f"spans_{scheme.value}_"
         for name in _labels(result, prefix, "_f"):
             key = f"{prefix}{name}"
             cells = [str(counts.get(f"{key}_{c}", "")) if name != "macro" else "" for c in CATEGORIES]
-            rows.append((scheme.value, name, fmt(scores.get(f"{key}_p")), fmt(scores.get(f"{key}_r")),
-                         fmt(scores.get(f"{key}_f")), fmt_ci(ci.get(f"{key}_f")), *cells))
+            rows.append(
+                (
+                    scheme.value,
+                    name,
+                    fmt(scores.get(f"{key}_p")),
+                    fmt(scores.get(f"{key}_r")),
+                    fmt(scores.get(f"{key}_f")),
+                    fmt_ci(ci.get(f"{key}_f")),
+                    *cells,
+                )
+            )
     if not rows:
         return None
-    return Table(title, ("scheme", "table", "P", "R", "F1", "F1 95% CI", "COR", "INC", "PAR", "MIS", "SPU"),
-                 tuple(rows), "micro pairs spans across labels (a wrong label is INC in strict and type); "
-                 "per-label tables pair spans of that label only (a wrong label is MIS + SPU).")
+    return Table(
+        title,
+        ("scheme", "table", "P", "R", "F1", "F1 95% CI", "COR", "INC", "PAR", "MIS", "SPU"),
+        tuple(rows),
+        "micro pairs spans across labels (a wrong label is INC in strict and type); "
+        "per-label tables pair spans of that label only (a wrong label is MIS + SPU).",
+    )
 
 
 def tables(result: EvalResult) -> list[Table]:
@@ -76,11 +102,31 @@ def tables(result: EvalResult) -> list[Table]:
         out.append(spans)
     attrs = sorted({k[len("attrs_") : -len("_acc")] for k in s if k.startswith("attrs_") and k.endswith("_acc")})
     if attrs:
-        rows = [(a, fmt(s.get(f"attrs_{a}_acc")), fmt_ci(ci.get(f"attrs_{a}_acc")), fmt(s.get(f"attrs_{a}_macro_f")),
-                 fmt_ci(ci.get(f"attrs_{a}_macro_f")), fmt(s.get(f"attrs_{a}_joint_p")),
-                 fmt(s.get(f"attrs_{a}_joint_r")), fmt(s.get(f"attrs_{a}_joint_f"))) for a in attrs]
-        rows.append(("(all attributes)", "", "", "", "", fmt(s.get("attrs_joint_p")), fmt(s.get("attrs_joint_r")),
-                     fmt(s.get("attrs_joint_f"))))
+        rows = [
+            (
+                a,
+                fmt(s.get(f"attrs_{a}_acc")),
+                fmt_ci(ci.get(f"attrs_{a}_acc")),
+                fmt(s.get(f"attrs_{a}_macro_f")),
+                fmt_ci(ci.get(f"attrs_{a}_macro_f")),
+                fmt(s.get(f"attrs_{a}_joint_p")),
+                fmt(s.get(f"attrs_{a}_joint_r")),
+                fmt(s.get(f"attrs_{a}_joint_f")),
+            )
+            for a in attrs
+        ]
+        rows.append(
+            (
+                "(all attributes)",
+                "",
+                "",
+                "",
+                "",
+                fmt(s.get("attrs_joint_p")),
+                fmt(s.get("attrs_joint_r")),
+                fmt(s.get("attrs_joint_f")),
+            )
+        )
         headers = ("attribute", "accuracy", "95% CI", "macro-F1", "95% CI", "joint P", "joint R", "joint F1")
         note = "accuracy and macro-F1 over gold spans matched strictly; joint = span strict and value right."
         out.append(Table("Attributes", headers, tuple(rows), note))
@@ -90,45 +136,107 @@ def tables(result: EvalResult) -> list[Table]:
         for name in _labels(result, prefix, "_f"):
             key = f"{prefix}{name}"
             cells = [str(counts.get(f"{key}_{c}", "")) if name != "macro" else "" for c in ("cor", "act", "pos")]
-            rel_rows.append((mode, name, fmt(s.get(f"{key}_p")), fmt(s.get(f"{key}_r")), fmt(s.get(f"{key}_f")),
-                             fmt_ci(ci.get(f"{key}_f")), *cells))
+            rel_rows.append(
+                (
+                    mode,
+                    name,
+                    fmt(s.get(f"{key}_p")),
+                    fmt(s.get(f"{key}_r")),
+                    fmt(s.get(f"{key}_f")),
+                    fmt_ci(ci.get(f"{key}_f")),
+                    *cells,
+                )
+            )
     if rel_rows:
-        out.append(Table("Relations", ("mode", "relation", "P", "R", "F1", "F1 95% CI", "correct", "predicted",
-                                       "gold"), tuple(rel_rows)))
-    prof = [(m, fmt(s.get(f"profile_{m}_mae")), fmt_ci(ci.get(f"profile_{m}_mae")),
-             fmt(s.get(f"profile_{m}_spearman")), fmt_ci(ci.get(f"profile_{m}_spearman")))
-            for m in MEASURES if f"profile_{m}_mae" in s]
+        out.append(
+            Table(
+                "Relations",
+                ("mode", "relation", "P", "R", "F1", "F1 95% CI", "correct", "predicted", "gold"),
+                tuple(rel_rows),
+            )
+        )
+    prof = [
+        (
+            m,
+            fmt(s.get(f"profile_{m}_mae")),
+            fmt_ci(ci.get(f"profile_{m}_mae")),
+            fmt(s.get(f"profile_{m}_spearman")),
+            fmt_ci(ci.get(f"profile_{m}_spearman")),
+        )
+        for m in MEASURES
+        if f"profile_{m}_mae" in s
+    ]
     if prof:
-        out.append(Table("Profile", ("measure", "MAE", "95% CI", "Spearman", "95% CI"), tuple(prof),
-                         "per document; MAE against the gold and rank correlation across documents."))
+        out.append(
+            Table(
+                "Profile",
+                ("measure", "MAE", "95% CI", "Spearman", "95% CI"),
+                tuple(prof),
+                "per document; MAE against the gold and rank correlation across documents.",
+            )
+        )
     if result.slices:
-        keys = ("spans_strict_micro_f", "spans_type_micro_f", "attrs_joint_f", "rels_strict_micro_f",
-                "rels_lenient_micro_f")
+        keys = (
+            "spans_strict_micro_f",
+            "spans_type_micro_f",
+            "attrs_joint_f",
+            "rels_strict_micro_f",
+            "rels_lenient_micro_f",
+        )
         rows_slices = [
             (name, str(sl.documents), *(f"{fmt(sl.scores.get(k))} {fmt_ci(sl.ci.get(k))}".strip() for k in keys))
             for name, sl in sorted(result.slices.items())
         ]
-        out.append(Table("Slices", ("slice", "documents", *keys), tuple(rows_slices),
-                         "a matched item counts in the slice of its gold item; an unmatched prediction in its own."))
+        out.append(
+            Table(
+                "Slices",
+                ("slice", "documents", *keys),
+                tuple(rows_slices),
+                "a matched item counts in the slice of its gold item; an unmatched prediction in its own.",
+            )
+        )
     if result.comparison is not None:
         c = result.comparison
         rows_cmp = [
-            (k, fmt(s.get(k)), fmt(c.scores.get(k)), fmt(c.diff.get(k)), fmt_ci(c.diff_ci.get(k)),
-             fmt(c.p_bootstrap.get(k), 4), fmt(c.p_randomization.get(k), 4))
-            for k in COMPARED if k in s
+            (
+                k,
+                fmt(s.get(k)),
+                fmt(c.scores.get(k)),
+                fmt(c.diff.get(k)),
+                fmt_ci(c.diff_ci.get(k)),
+                fmt(c.p_bootstrap.get(k), 4),
+                fmt(c.p_randomization.get(k), 4),
+            )
+            for k in COMPARED
+            if k in s
         ]
-        out.append(Table(f"{result.system} vs {c.other}",
-                         ("metric", result.system, c.other, "difference", "95% CI of difference", "p (bootstrap)",
-                          "p (randomisation)"), tuple(rows_cmp),
-                         f"test: {c.test}; unit: {c.unit}; B = {c.resamples} resamples, R = {c.trials} trials."))
+        out.append(
+            Table(
+                f"{result.system} vs {c.other}",
+                (
+                    "metric",
+                    result.system,
+                    c.other,
+                    "difference",
+                    "95% CI of difference",
+                    "p (bootstrap)",
+                    "p (randomisation)",
+                ),
+                tuple(rows_cmp),
+                f"test: {c.test}; unit: {c.unit}; B = {c.resamples} resamples, R = {c.trials} trials.",
+            )
+        )
     return out
 
 
 def source_confusion(result: EvalResult) -> tuple[list[str], list[str], list[list[int]]] | None:
     """Gold source types (rows) x predicted source types (columns) over strictly matched spans."""
     prefix = "attrs_source_type_"
-    values = [k[len(prefix) :].rsplit("_f", 1)[0] for k in result.scores  # schema order
-              if k.startswith(prefix) and k.endswith("_f") and not k.endswith(("_macro_f", "_joint_f"))]
+    values = [
+        k[len(prefix) :].rsplit("_f", 1)[0]
+        for k in result.scores  # schema order
+        if k.startswith(prefix) and k.endswith("_f") and not k.endswith(("_macro_f", "_joint_f"))
+    ]
     gold = [v for v in values if v != MISSING]
     if not gold:
         return None
@@ -172,7 +280,17 @@ def to_markdown(result: EvalResult) -> str:
 
 def headline_rows(result: EvalResult) -> Sequence[tuple[str, str, str]]:
     """A short summary for the terminal: one row per track's headline metric."""
-    keys = ("spans_strict_micro_f", "spans_exact_micro_f", "spans_partial_micro_f", "spans_type_micro_f",
-            "attrs_joint_f", "rels_strict_micro_f", "rels_boundary_micro_f", "rels_lenient_micro_f",
-            "profile_unnamed_source_mae", "profile_unattributed_mae", "profile_hedges_per_claim_mae")
+    keys = (
+        "spans_strict_micro_f",
+        "spans_exact_micro_f",
+        "spans_partial_micro_f",
+        "spans_type_micro_f",
+        "attrs_joint_f",
+        "rels_strict_micro_f",
+        "rels_boundary_micro_f",
+        "rels_lenient_micro_f",
+        "profile_unnamed_source_mae",
+        "profile_unattributed_mae",
+        "profile_hedges_per_claim_mae",
+    )
     return [(k, fmt(result.scores.get(k)), fmt_ci(result.ci.get(k))) for k in keys if k in result.scores]

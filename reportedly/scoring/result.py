@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportedly.scoring.incidents import Incident
+from reportedly.incidents import Incident
 
 SCORER_VERSION = "1.0.0"  # bump whenever any score could change
 FORMAT = "reportedly-eval/1"

@@ -88,6 +88,7 @@ def place_masks(
             span_in[end[chosen]] = True
         out[name] = ItemMasks(span_in, rel_place == code)
     # "any in-sentence attribution wins": a span in both is in_sentence only
-    out["cross_sentence"] = ItemMasks(out["cross_sentence"].spans & ~out["in_sentence"].spans,
-                                      out["cross_sentence"].relations)
+    out["cross_sentence"] = ItemMasks(
+        out["cross_sentence"].spans & ~out["in_sentence"].spans, out["cross_sentence"].relations
+    )
     return out

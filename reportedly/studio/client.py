@@ -29,9 +29,10 @@ from reportedly.convert.labelstudio import (
     export_to_layers,
 )
 from reportedly.document import Document, atomic_write_text, dumps_document
+from reportedly.incidents import Incident
 from reportedly.schema import TEXT_NAME, Schema
 from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
-from reportedly.validate import Incident, check_document
+from reportedly.validate import check_document
 
 DEFAULT_PROJECT = "reportedly"
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -49,8 +50,7 @@ class Settings:
     token_source: str
 
 
-def resolve_settings(paths: StudioPaths, *, url: str | None = None, env: Mapping[str, str] | None = None
-                     ) -> Settings:
+def resolve_settings(paths: StudioPaths, *, url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Where the server is and which token to use.
 
     URL: ``--url``, else LABEL_STUDIO_URL, else the server this folder started, else 127.0.0.1:8080.
@@ -76,8 +76,10 @@ class Connection:
         """A raw API call through the SDK's authenticated HTTP client (pinned SDK 2.1.2)."""
         response = self.client._client_wrapper.httpx_client.request(path, method=method, **kwargs)
         if response.status_code >= 400:
-            raise StudioError(f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
-                              "RPT-STUDIO-API")
+            raise StudioError(
+                f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
+                "RPT-STUDIO-API",
+            )
         return response.json() if response.content else None
 
 
@@ -93,18 +95,21 @@ def connect(url: str, token: str, *, token_source: str = "the token", timeout: f
     from label_studio_sdk.core.api_error import ApiError
 
     url = url.rstrip("/")
-    start_hint = ("start it with `reportedly studio serve`, or point to a running one with --url or "
-                  "LABEL_STUDIO_URL")
+    start_hint = "start it with `reportedly studio serve`, or point to a running one with --url or LABEL_STUDIO_URL"
     if not token:
-        raise StudioError(f"no API token for {url}: set LABEL_STUDIO_API_KEY, or run `reportedly studio serve`, "
-                          "which keeps one in .studio/credentials.json", "RPT-STUDIO-TOKEN")
+        raise StudioError(
+            f"no API token for {url}: set LABEL_STUDIO_API_KEY, or run `reportedly studio serve`, "
+            "which keeps one in .studio/credentials.json",
+            "RPT-STUDIO-TOKEN",
+        )
     factory: Any = LabelStudio  # the SDK's constructor is untyped
     client = factory(base_url=url, api_key=token, timeout=timeout, max_retries=0)
     try:
         whoami = client.users.whoami()
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise StudioError(f"Label Studio is not reachable at {url} ({exc}); {start_hint}",
-                          "RPT-STUDIO-UNREACHABLE") from None
+        raise StudioError(
+            f"Label Studio is not reachable at {url} ({exc}); {start_hint}", "RPT-STUDIO-UNREACHABLE"
+        ) from None
     except ApiError as exc:
         if exc.status_code in (401, 403):
             raise StudioError(
@@ -113,13 +118,17 @@ def connect(url: str, token: str, *, token_source: str = "the token", timeout: f
                 "for a server started by `reportedly studio serve`, or set LABEL_STUDIO_API_KEY to the token "
                 "shown under Account & Settings (a legacy token is accepted only when the server was first "
                 "started with LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true; else use a personal access token)",
-                "RPT-STUDIO-TOKEN") from None
-        raise StudioError(f"Label Studio at {url} answered HTTP {exc.status_code} to whoami: "
-                          f"{_api_error_text(exc)}; is this a Label Studio server?", "RPT-STUDIO-UNREACHABLE"
-                          ) from None
+                "RPT-STUDIO-TOKEN",
+            ) from None
+        raise StudioError(
+            f"Label Studio at {url} answered HTTP {exc.status_code} to whoami: "
+            f"{_api_error_text(exc)}; is this a Label Studio server?",
+            "RPT-STUDIO-UNREACHABLE",
+        ) from None
     except httpx.HTTPError as exc:
-        raise StudioError(f"Label Studio is not reachable at {url} ({exc}); {start_hint}",
-                          "RPT-STUDIO-UNREACHABLE") from None
+        raise StudioError(
+            f"Label Studio is not reachable at {url} ({exc}); {start_hint}", "RPT-STUDIO-UNREACHABLE"
+        ) from None
     return Connection(url, token, client, whoami.dict() if hasattr(whoami, "dict") else dict(whoami))
 
 
@@ -171,19 +180,27 @@ def require_project(conn: Connection, title: str) -> Project:
     """The one project with this exact title; an error naming the fix when there is none."""
     project = find_project(conn, title)
     if project is None:
-        raise StudioError(f"no project titled {title!r} on {conn.url}; create it with `reportedly studio "
-                          "setup` (or pass --project TITLE)", "RPT-STUDIO-PROJECT")
+        raise StudioError(
+            f"no project titled {title!r} on {conn.url}; create it with `reportedly studio "
+            "setup` (or pass --project TITLE)",
+            "RPT-STUDIO-PROJECT",
+        )
     return project
 
 
 def find_project(conn: Connection, title: str) -> Project | None:
     """The one project with this exact title, or None."""
-    found = [p for p in conn.request("GET", "api/projects", params={"title": title, "page_size": 1000})
-             .get("results", []) if p.get("title") == title]
+    found = [
+        p
+        for p in conn.request("GET", "api/projects", params={"title": title, "page_size": 1000}).get("results", [])
+        if p.get("title") == title
+    ]
     if len(found) > 1:
         ids = ", ".join(str(p["id"]) for p in found)
-        raise StudioError(f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or "
-                          "delete all but one", "RPT-STUDIO-PROJECT")
+        raise StudioError(
+            f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or delete all but one",
+            "RPT-STUDIO-PROJECT",
+        )
     if not found:
         return None
     return _project(conn.client.projects.get(found[0]["id"]))
@@ -195,7 +212,9 @@ def check_config(conn: Connection, project: Project, config: str) -> None:
         raise StudioError(
             f"the labeling config of project {project.title!r} (id {project.id}) on {conn.url} differs from "
             f"schema/labelstudio.xml ({_first_difference(config, project.label_config)}); run `reportedly "
-            "studio setup` to update the project", "RPT-STUDIO-DRIFT")
+            "studio setup` to update the project",
+            "RPT-STUDIO-DRIFT",
+        )
 
 
 @dataclass(frozen=True)
@@ -205,8 +224,9 @@ class SetupResult:
     changed: tuple[str, ...]
 
 
-def setup_project(conn: Connection, *, title: str, config: str, instructions: str, description: str = "",
-                  overlap: int = 2) -> SetupResult:
+def setup_project(
+    conn: Connection, *, title: str, config: str, instructions: str, description: str = "", overlap: int = 2
+) -> SetupResult:
     """Create the project, or bring an existing one (matched by title) up to date; idempotent."""
     from label_studio_sdk.core.api_error import ApiError
     from label_studio_sdk.label_interface.interface import LabelInterface
@@ -230,18 +250,25 @@ def setup_project(conn: Connection, *, title: str, config: str, instructions: st
             created = conn.client.projects.create(title=title, **wanted)
             return SetupResult(_project(conn.client.projects.get(created.id)), True, tuple(wanted))
         changed = {
-            key: value for key, value in wanted.items()
-            if (canonical_config(project.label_config) != canonical_config(config) if key == "label_config"
-                else project.raw.get(key) != value)
+            key: value
+            for key, value in wanted.items()
+            if (
+                canonical_config(project.label_config) != canonical_config(config)
+                if key == "label_config"
+                else project.raw.get(key) != value
+            )
         }
         if changed:
             conn.client.projects.update(project.id, **changed)
             project = _project(conn.client.projects.get(project.id))
         return SetupResult(project, False, tuple(changed))
     except ApiError as exc:
-        raise StudioError(f"Label Studio refused the project settings (HTTP {exc.status_code}): "
-                          f"{_api_error_text(exc)}. A config that drops labels already used by annotations is "
-                          "refused: adjudicate or delete those annotations first", "RPT-STUDIO-CONFIG") from None
+        raise StudioError(
+            f"Label Studio refused the project settings (HTTP {exc.status_code}): "
+            f"{_api_error_text(exc)}. A config that drops labels already used by annotations is "
+            "refused: adjudicate or delete those annotations first",
+            "RPT-STUDIO-CONFIG",
+        ) from None
 
 
 def invite_url(conn: Connection) -> str:
@@ -264,8 +291,9 @@ def existing_tasks(conn: Connection, project: Project) -> dict[str, ExistingTask
     found: dict[str, ExistingTask] = {}
     page, seen = 1, 0
     while True:
-        batch = conn.request("GET", "api/tasks", params={"project": project.id, "page_size": 1000, "page": page,
-                                                          "include": "id,data"})
+        batch = conn.request(
+            "GET", "api/tasks", params={"project": project.id, "page_size": 1000, "page": page, "include": "id,data"}
+        )
         tasks = batch.get("tasks", [])
         for task in tasks:
             data = task.get("data") or {}
@@ -304,13 +332,17 @@ def vocabulary_errors(doc: Document, schema: Schema) -> list[str]:
                 errors.append(f"span {span.id}: {span.label} has no attribute {name!r}")
             elif value not in allowed[name].value_names:
                 errors.append(f"span {span.id}: {name} is {value!r}, not one of {list(allowed[name].value_names)}")
-    errors += [f"relation {r.head} -> {r.tail}: unknown label {r.label!r}" for r in doc.relations
-               if r.label not in schema.relation_names]
+    errors += [
+        f"relation {r.head} -> {r.tail}: unknown label {r.label!r}"
+        for r in doc.relations
+        if r.label not in schema.relation_names
+    ]
     return errors
 
 
-def check_predictions(documents: Sequence[Document], predictions: Sequence[Document], schema: Schema,
-                      interface: Any) -> list[str]:
+def check_predictions(
+    documents: Sequence[Document], predictions: Sequence[Document], schema: Schema, interface: Any
+) -> list[str]:
     """Why these predictions cannot be pre-annotations of these documents (empty when they can).
 
     A pre-annotation may leave a required attribute empty (the annotator fills it in); anything
@@ -321,13 +353,18 @@ def check_predictions(documents: Sequence[Document], predictions: Sequence[Docum
     errors: list[str] = []
     for pred in predictions:
         found = [f"prediction {pred.id}: {e}" for e in vocabulary_errors(pred, schema)]
-        found += [f"prediction {pred.id}: {i.render()}" for i in check_document(pred, schema)
-                  if i.severity.value == "error" and i.code != "RPT-ATTR-MISSING"]
+        found += [
+            f"prediction {pred.id}: {i.render()}"
+            for i in check_document(pred, schema)
+            if i.severity.value == "error" and i.code != "RPT-ATTR-MISSING"
+        ]
         if pred.id in texts and pred.text != texts[pred.id]:
             found.append(f"prediction {pred.id}: its text differs from the document's")
         if not found:
-            found += [f"prediction {pred.id}: {p.render()}"
-                      for p in check(document_to_prediction(pred, schema, "check")["result"])]
+            found += [
+                f"prediction {pred.id}: {p.render()}"
+                for p in check(document_to_prediction(pred, schema, "check")["result"])
+            ]
         errors += found
     return errors
 
@@ -358,20 +395,25 @@ def push(
     if repeated:
         raise StudioError(f"document id(s) given twice: {', '.join(repeated[:10])}", "RPT-STUDIO-PUSH")
     if predictions and not system:
-        raise StudioError("predictions need a system name (--system), used as Label Studio's model_version",
-                          "RPT-STUDIO-PUSH")
+        raise StudioError(
+            "predictions need a system name (--system), used as Label Studio's model_version", "RPT-STUDIO-PUSH"
+        )
     by_id = {doc.id: doc for doc in documents}
     orphans = [p.id for p in predictions if p.id not in by_id]
     if orphans:
-        raise StudioError(f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those "
-                          "documents too", "RPT-STUDIO-PUSH")
+        raise StudioError(
+            f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those documents too",
+            "RPT-STUDIO-PUSH",
+        )
     tick = time.perf_counter()
     errors = check_predictions(documents, predictions, schema, LabelInterface(project.label_config))
     result.check_seconds = time.perf_counter() - tick
     if errors:
         more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
-        raise StudioError("predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20])
-                          + more, "RPT-STUDIO-PUSH")
+        raise StudioError(
+            "predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20]) + more,
+            "RPT-STUDIO-PUSH",
+        )
     predicted = {p.id: p for p in predictions}
     existing = existing_tasks(conn, project)
     fresh: list[Document] = []
@@ -380,24 +422,30 @@ def push(
         if known is None:
             fresh.append(doc)
         elif known.text != doc.text:
-            result.conflicts.append(f"document {doc.id}: its text differs from task {known.id}'s; not pushed "
-                                    "(annotations are tied to the text: change it in a new document id)")
+            result.conflicts.append(
+                f"document {doc.id}: its text differs from task {known.id}'s; not pushed "
+                "(annotations are tied to the text: change it in a new document id)"
+            )
         else:
             result.already_there += 1
     total = len(fresh) + sum(1 for p in predictions if p.id in existing)
     done = 0
     for start in range(0, len(fresh), batch_size):
-        batch = fresh[start:start + batch_size]
+        batch = fresh[start : start + batch_size]
         tick = time.perf_counter()
-        tasks = [document_to_task(doc, schema, predictions=[(str(system), predicted[doc.id])] if doc.id in predicted
-                                  else ()) for doc in batch]
+        tasks = [
+            document_to_task(doc, schema, predictions=[(str(system), predicted[doc.id])] if doc.id in predicted else ())
+            for doc in batch
+        ]
         result.convert_seconds += time.perf_counter() - tick
         try:
             conn.client.projects.import_tasks(project.id, request=tasks, return_task_ids=True)
         except ApiError as exc:
-            raise StudioError(f"Label Studio refused tasks {batch[0].id} .. {batch[-1].id} (HTTP {exc.status_code}): "
-                              f"{_api_error_text(exc)}; {result.created} task(s) were imported before",
-                              "RPT-STUDIO-PUSH") from None
+            raise StudioError(
+                f"Label Studio refused tasks {batch[0].id} .. {batch[-1].id} (HTTP {exc.status_code}): "
+                f"{_api_error_text(exc)}; {result.created} task(s) were imported before",
+                "RPT-STUDIO-PUSH",
+            ) from None
         result.created += len(batch)
         result.predictions_created += sum(1 for doc in batch if doc.id in predicted)
         done += len(batch)
@@ -413,9 +461,15 @@ def push(
     return result
 
 
-def _push_predictions_on_existing(conn: Connection, project: Project, existing: Mapping[str, ExistingTask],
-                                  predicted: Mapping[str, Document], schema: Schema, system: str,
-                                  result: PushResult) -> None:
+def _push_predictions_on_existing(
+    conn: Connection,
+    project: Project,
+    existing: Mapping[str, ExistingTask],
+    predicted: Mapping[str, Document],
+    schema: Schema,
+    system: str,
+    result: PushResult,
+) -> None:
     targets = {existing[doc_id].id: pred for doc_id, pred in predicted.items() if doc_id in existing}
     if not targets:
         return
@@ -452,13 +506,16 @@ def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) 
     deadline = time.monotonic() + timeout
     while snapshot.status not in ("completed", "failed"):
         if time.monotonic() > deadline:
-            raise StudioError(f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s",
-                              "RPT-STUDIO-EXPORT")
+            raise StudioError(
+                f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s", "RPT-STUDIO-EXPORT"
+            )
         time.sleep(0.5)
         snapshot = exports.get(project.id, snapshot.id)
     if snapshot.status == "failed":
-        raise StudioError(f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the "
-                          "server log", "RPT-STUDIO-EXPORT")
+        raise StudioError(
+            f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the server log",
+            "RPT-STUDIO-EXPORT",
+        )
     try:
         data = b"".join(exports.download(project.id, snapshot.id, export_type="JSON"))
     finally:
@@ -483,16 +540,20 @@ class WriteResult:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.failed) or any(p.severity is Severity.ERROR for p in self.problems) or any(
-            i.severity.value == "error" for i in self.incidents)
+        return (
+            bool(self.failed)
+            or any(p.severity is Severity.ERROR for p in self.problems)
+            or any(i.severity.value == "error" for i in self.incidents)
+        )
 
 
 def _digest(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
-def write_layers(conversion: ExportConversion, out: Path, schema: Schema, *, state_path: Path | None,
-                 force: bool = False) -> WriteResult:
+def write_layers(
+    conversion: ExportConversion, out: Path, schema: Schema, *, state_path: Path | None, force: bool = False
+) -> WriteResult:
     """Write each converted layer to ``out/<annotator>/<doc-id>.json``, atomically.
 
     A file equal to what would be written is left alone (a re-pull with no change rewrites nothing).
@@ -539,8 +600,9 @@ def write_layers(conversion: ExportConversion, out: Path, schema: Schema, *, sta
     return result
 
 
-def convert_export(tasks: Any, schema: Schema, config: str | None, *,
-                   annotators: Mapping[str, str] | None = None) -> tuple[ExportConversion, float]:
+def convert_export(
+    tasks: Any, schema: Schema, config: str | None, *, annotators: Mapping[str, str] | None = None
+) -> tuple[ExportConversion, float]:
     """The pure conversion of an export, timed (seconds) for the benchmark."""
     from label_studio_sdk.label_interface.interface import LabelInterface
 
@@ -550,8 +612,17 @@ def convert_export(tasks: Any, schema: Schema, config: str | None, *,
     return conversion, time.perf_counter() - tick
 
 
-def pull(conn: Connection, project: Project, schema: Schema, out: Path, *, config: str,
-         state_path: Path | None, force: bool = False, annotators: Mapping[str, str] | None = None) -> WriteResult:
+def pull(
+    conn: Connection,
+    project: Project,
+    schema: Schema,
+    out: Path,
+    *,
+    config: str,
+    state_path: Path | None,
+    force: bool = False,
+    annotators: Mapping[str, str] | None = None,
+) -> WriteResult:
     """Export the project's annotations and write them as layers (see :func:`write_layers`)."""
     began = time.perf_counter()
     check_config(conn, project, config)
@@ -572,12 +643,17 @@ def read_export_file(path: Path) -> Any:
         raise StudioError(f"{path}: cannot read a Label Studio JSON export ({exc})", "RPT-LS-FORMAT") from None
 
 
-def tasks_payload(documents: Iterable[Document], schema: Schema, *, predictions: Sequence[Document] = (),
-                  system: str | None = None) -> list[dict[str, Any]]:
+def tasks_payload(
+    documents: Iterable[Document], schema: Schema, *, predictions: Sequence[Document] = (), system: str | None = None
+) -> list[dict[str, Any]]:
     """The tasks `push` would import, for a file to import in Label Studio's UI."""
     predicted = {p.id: p for p in predictions}
-    return [document_to_task(doc, schema, predictions=[(str(system), predicted[doc.id])]
-                             if doc.id in predicted and system else ()) for doc in documents]
+    return [
+        document_to_task(
+            doc, schema, predictions=[(str(system), predicted[doc.id])] if doc.id in predicted and system else ()
+        )
+        for doc in documents
+    ]
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -622,6 +698,7 @@ def read_inputs(paths: Iterable[Path]) -> list[Document]:
             raise StudioError(f"{path}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
     bad = [doc.id for doc in docs if not re.match(DOC_ID_PATTERN, doc.id)]
     if bad:
-        raise StudioError(f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')",
-                          "RPT-STUDIO-PUSH")
+        raise StudioError(
+            f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')", "RPT-STUDIO-PUSH"
+        )
     return [Document(doc.id, doc.text, doc.meta) for doc in docs]

@@ -133,8 +133,11 @@ def read_credentials(paths: StudioPaths) -> dict[str, str]:
     try:
         data = json.loads(paths.credentials.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise StudioError(f"{paths.credentials} is unreadable ({exc}); delete it and the data folder "
-                          f"{paths.data_dir} to start afresh", "RPT-STUDIO-CREDENTIALS") from None
+        raise StudioError(
+            f"{paths.credentials} is unreadable ({exc}); delete it and the data folder "
+            f"{paths.data_dir} to start afresh",
+            "RPT-STUDIO-CREDENTIALS",
+        ) from None
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
 
@@ -219,22 +222,25 @@ def label_studio_executable() -> str:
     beside = Path(sys.executable).parent / "label-studio"
     found = str(beside) if beside.exists() else shutil.which("label-studio")
     if not found:
-        raise StudioError("label-studio is not installed; install the extra: pip install 'reportedly[studio]'",
-                          "RPT-STUDIO-MISSING")
+        raise StudioError(
+            "label-studio is not installed; install the extra: pip install 'reportedly[studio]'", "RPT-STUDIO-MISSING"
+        )
     return found
 
 
 def child_env(paths: StudioPaths, credentials: Credentials, env: Mapping[str, str]) -> dict[str, str]:
     """The server's environment: ours without the variables that leak into its settings, plus its own."""
     out = {k: v for k, v in env.items() if k not in LEAKY_ENV}
-    out.update({
-        "LABEL_STUDIO_USERNAME": credentials.username,
-        "LABEL_STUDIO_USER_TOKEN": credentials.token,
-        "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
-        "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
-        "LABEL_STUDIO_BASE_DATA_DIR": str(paths.data_dir.resolve()),
-        **QUIET_ENV,
-    })
+    out.update(
+        {
+            "LABEL_STUDIO_USERNAME": credentials.username,
+            "LABEL_STUDIO_USER_TOKEN": credentials.token,
+            "LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN": "true",
+            "LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true",
+            "LABEL_STUDIO_BASE_DATA_DIR": str(paths.data_dir.resolve()),
+            **QUIET_ENV,
+        }
+    )
     password = credentials.password or env.get("LABEL_STUDIO_PASSWORD")
     if password:
         out["LABEL_STUDIO_PASSWORD"] = password
@@ -272,9 +278,14 @@ def migrate_template(target: Path, *, env: Mapping[str, str] | None = None, time
     log = building / "init.log"
     try:
         with log.open("w") as out:
-            code = subprocess.call([label_studio_executable(), "init", "-q", "--data-dir", str(building)],
-                                   stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=clean,
-                                   timeout=timeout)
+            code = subprocess.call(
+                [label_studio_executable(), "init", "-q", "--data-dir", str(building)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=clean,
+                timeout=timeout,
+            )
         if code != 0 or not (building / "label_studio.sqlite3").exists():
             raise StudioError(f"label-studio init failed (exit {code}):\n{log_tail(log)}", "RPT-STUDIO-START")
         log.unlink()
@@ -328,21 +339,43 @@ def serve(
         log.flush()
         offset = log.tell()
         process = subprocess.Popen(
-            [label_studio_executable(), "start", "--no-browser", "--internal-host", "127.0.0.1",
-             "--port", str(port), "--data-dir", str(paths.data_dir.resolve())],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=child_env(paths, credentials, env), cwd=paths.root, start_new_session=True,
+            [
+                label_studio_executable(),
+                "start",
+                "--no-browser",
+                "--internal-host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(paths.data_dir.resolve()),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=child_env(paths, credentials, env),
+            cwd=paths.root,
+            start_new_session=True,
         )
-    info = ServerInfo(process.pid, "", 0, str(paths.data_dir.resolve()), str(paths.log),
-                      datetime.now(UTC).isoformat(timespec="seconds"))
+    info = ServerInfo(
+        process.pid,
+        "",
+        0,
+        str(paths.data_dir.resolve()),
+        str(paths.log),
+        datetime.now(UTC).isoformat(timespec="seconds"),
+    )
     write_private(paths.server, json.dumps(asdict(info), indent=2) + "\n")
     url = ""
     deadline = time.monotonic() + timeout
     while True:
         if process.poll() is not None:
             paths.server.unlink(missing_ok=True)
-            raise StudioError(f"Label Studio exited (code {process.returncode}) before it was ready; "
-                              f"its log {paths.log} ends with:\n{log_tail(paths.log)}", "RPT-STUDIO-START")
+            raise StudioError(
+                f"Label Studio exited (code {process.returncode}) before it was ready; "
+                f"its log {paths.log} ends with:\n{log_tail(paths.log)}",
+                "RPT-STUDIO-START",
+            )
         if not url:
             with paths.log.open(encoding="utf-8", errors="replace") as handle:
                 handle.seek(offset)
@@ -352,8 +385,11 @@ def serve(
             break
         if time.monotonic() > deadline:
             stop(paths)
-            raise StudioError(f"Label Studio did not answer within {timeout:.0f} s; its log {paths.log} ends "
-                              f"with:\n{log_tail(paths.log)}", "RPT-STUDIO-START")
+            raise StudioError(
+                f"Label Studio did not answer within {timeout:.0f} s; its log {paths.log} ends "
+                f"with:\n{log_tail(paths.log)}",
+                "RPT-STUDIO-START",
+            )
         time.sleep(0.2)
     info = ServerInfo(process.pid, url, int(url.rsplit(":", 1)[1]), info.data_dir, info.log, info.started_at)
     write_private(paths.server, json.dumps(asdict(info), indent=2) + "\n")
@@ -397,4 +433,3 @@ def stop(paths: StudioPaths, *, timeout: float = 20.0) -> StopResult:
             time.sleep(0.1)
     paths.server.unlink(missing_ok=True)
     return StopResult(info.pid, True, f"stopped Label Studio (pid {info.pid}) at {info.url or 'its port'}")
-
