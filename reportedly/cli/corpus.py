@@ -142,20 +142,3 @@ def splits(
         console.print(f"{outcome.path}: {state}", highlight=False)
     if check and any(o.changed for o in outcomes):
         raise fail("split files are stale; run `reportedly splits`", "RPT-GENERATED-STALE")
-
-
-@app.command()
-def demo(
-    corpus: Annotated[Path, typer.Option(help="The corpus folder.")] = DEFAULT_CORPUS,
-    schema_path: SchemaOption = DEFAULT_SCHEMA,
-) -> None:
-    """The main job on the bundled corpus: validate it, check the schema views, print statistics.
-
-    Example: reportedly demo
-    """
-    console.rule("1. validate the corpus")
-    validate(paths=[corpus], output_format="text", schema_path=schema_path)
-    console.rule("2. generated schema views are fresh")
-    schema_build(check=True, root=PACKAGE_ROOT, schema_path=schema_path)
-    console.rule("3. corpus statistics")
-    stats(path=corpus, readme=None, check=False, schema_path=schema_path)
