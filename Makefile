@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest schema release check-generated clean
+.PHONY: demo test lint typecheck pytest schema release baselines check-generated clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -33,11 +33,18 @@ schema: $(STAMP)
 # Regenerate every generated file (schema views, statistics, agreement, published dataset).
 release: $(STAMP) schema
 	$(BIN)/reportedly validate corpus
+	$(BIN)/reportedly splits corpus
 	$(BIN)/reportedly stats corpus --readme corpus/README.md
 	$(BIN)/reportedly agree --json corpus/agreement.json --readme corpus/README.md
 	$(BIN)/reportedly agree $$(sed 's/^/--doc /' corpus/pilot.txt) --json corpus/agreement-pilot.json \
 		--readme corpus/README.md --section agreement-pilot
+	$(BIN)/reportedly leaderboard
 	$(BIN)/reportedly publish --corpus corpus --out dist/huggingface --overwrite --readme corpus/README.md
+
+# Train and run every baseline on dev and test (the encoder takes minutes on a CPU; models are cached).
+baselines: $(STAMP)
+	for system in rules crf encoder; do for split in dev test; do \
+		$(BIN)/reportedly baseline $$system --split $$split || exit 1; done; done
 
 # Fails when a committed generated file is stale or a generated file is untracked.
 check-generated: release
