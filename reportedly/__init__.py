@@ -1,7 +1,22 @@
 """reportedly: claims, their sources and their hedges in news text."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from reportedly.document import Document, Relation, Span
-from reportedly.evaluation import evaluate
+
+if TYPE_CHECKING:
+    from reportedly.evaluation import evaluate
 
 __version__ = "0.1.0"
 __all__ = ["Document", "Relation", "Span", "__version__", "evaluate"]
+
+
+def __getattr__(name: str) -> Any:
+    # the scorer pulls in numpy and scipy: load it only when asked for
+    if name == "evaluate":
+        from reportedly.evaluation import evaluate
+
+        return evaluate
+    raise AttributeError(f"module 'reportedly' has no attribute {name!r}")
