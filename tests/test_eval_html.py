@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from browser import FLAGS, chromium_or_skip
 from test_scoring_fixtures import gold_documents, perturbed
 
 from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
 from reportedly.scoring.html import to_html
-
-
-def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is not installed: CI must run `apt-get install -y chromium` before the tests")
-    pytest.skip("chromium is not installed (apt-get install -y chromium)")
 
 
 def _report(schema: Schema) -> str:
@@ -40,20 +29,13 @@ def test_html_is_self_contained(schema: Schema) -> None:
 
 
 def test_html_opens_in_headless_chromium(tmp_path: Path, schema: Schema) -> None:
-    browser = _chromium()
+    browser = chromium_or_skip()
     page = tmp_path / "report.html"
     page.write_text(_report(schema), encoding="utf-8")
     done = subprocess.run(
         [
             browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *FLAGS,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--enable-logging=stderr",
             "--v=0",

@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import select
-import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import FLAGS, chromium_or_skip
 from studio_server import Annotator, StudioServer, sample_document
 
 from reportedly.convert.labelstudio import document_to_results
@@ -40,24 +40,6 @@ CONFIG = (PACKAGE_ROOT / "schema" / "labelstudio.xml").read_text(encoding="utf-8
 SCREENSHOT = PACKAGE_ROOT / "docs" / "images" / "labeling.png"
 UPDATE_SCREENSHOT = os.environ.get("REPORTEDLY_UPDATE_SCREENSHOT") == "1" or not SCREENSHOT.exists()
 CORPUS_LAYER = PACKAGE_ROOT / "corpus" / "layers" / "a1" / "wire-0001.json"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
 
 
 class Browser:
@@ -167,11 +149,7 @@ class Browser:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
-    executable = chromium_path()
-    if executable is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("headless Chromium is required in CI (apt-get install -y chromium)")
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    executable = chromium_or_skip()
     opened = Browser(executable, tmp_path_factory.mktemp("chromium-profile"), width=1440, height=1200)
     try:
         yield opened
