@@ -25,7 +25,7 @@ def run_baseline(
     dev: Sequence[Document] = (),
     cache: Path = DEFAULT_CACHE,
     seed: int = 13,
-    epochs: int = 8,
+    epochs: int = 16,
 ) -> list[Document]:
     """Predictions of baseline ``name`` for ``documents`` (trained systems learn from ``train``)."""
     if name == "rules":

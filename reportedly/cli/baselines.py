@@ -26,7 +26,7 @@ def baseline(
     ] = None,
     cache: Annotated[Path, typer.Option(help="Where trained models are cached.")] = DEFAULT_CACHE,
     seed: Annotated[int, typer.Option(help="Random seed of trained systems.")] = 13,
-    epochs: Annotated[int, typer.Option(help="Training epochs of the encoder.")] = 8,
+    epochs: Annotated[int, typer.Option(help="Training epochs of the encoder.")] = 16,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Run a baseline on a split and write its predictions (trained systems learn from train, tune on dev).
