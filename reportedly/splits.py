@@ -19,6 +19,12 @@ SPLITS = ("train", "dev", "test")
 _NUMBER = re.compile(r"(\d+)$")
 
 
+def parse_split(text: str) -> list[tuple[int, str]]:
+    """``(line number, document id)`` of a split file's text; blank lines and ``#`` comments skipped."""
+    entries = ((number, line.strip()) for number, line in enumerate(text.splitlines(), start=1))
+    return [(number, doc_id) for number, doc_id in entries if doc_id and not doc_id.startswith("#")]
+
+
 def split_of(doc_id: str) -> str:
     match = _NUMBER.search(doc_id)
     number = int(match.group(1)) if match else int(hashlib.sha256(doc_id.encode()).hexdigest(), 16)

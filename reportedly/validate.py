@@ -20,6 +20,7 @@ import jsonschema
 from reportedly.document import Document, DocumentError, document_from_dict
 from reportedly.incidents import COMMON, Code, Incident, Severity, register
 from reportedly.schema import Schema, document_json_schema
+from reportedly.splits import parse_split
 
 # The catalogue: codes are stable; add new ones, never rename or reuse old ones.
 CODES: dict[str, Code] = register(
@@ -470,10 +471,7 @@ def validate_splits(folder: Path, known: set[str]) -> list[Incident]:
         raw, problems = _read_text(path)
         incidents += problems
         seen: set[str] = set()
-        for line_no, line in enumerate((raw or "").splitlines(), start=1):
-            doc_id = line.strip()
-            if not doc_id or doc_id.startswith("#"):
-                continue
+        for line_no, doc_id in parse_split(raw or ""):
             if doc_id in seen:
                 incidents.append(
                     Incident("RPT-SPLIT-DUPLICATE", f"{doc_id!r} is listed again", str(path), line_no, doc_id)

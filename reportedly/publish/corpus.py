@@ -19,6 +19,7 @@ from reportedly.incidents import Incident, Severity
 from reportedly.publish.dataset import unrepresentable
 from reportedly.publish.errors import Blocking, PublishError
 from reportedly.schema import Schema
+from reportedly.splits import parse_split
 from reportedly.validate import validate_corpus
 
 SPLITS = ("train", "dev", "test")
@@ -45,9 +46,8 @@ class Release:
 
 
 def split_ids(path: Path) -> list[str]:
-    """Document ids of a split file, in order (blank lines and ``#`` comments skipped)."""
-    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
-    return [line for line in lines if line and not line.startswith("#")]
+    """Document ids of a split file, in order."""
+    return [doc_id for _, doc_id in parse_split(path.read_text(encoding="utf-8"))]
 
 
 def split_files(root: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from typing import Any
 from reportedly.document import Document, DocumentError, document_from_dict, read_documents
 from reportedly.incidents import Incident
 from reportedly.scoring.incidents import EvaluationError
+from reportedly.splits import parse_split
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,7 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
     by_id = {doc.id: doc for doc in documents}
     chosen: list[Document] = []
     problems: list[Incident] = []
-    for number, line in enumerate(split_file.read_text(encoding="utf-8").splitlines(), start=1):
-        doc_id = line.strip()
-        if not doc_id or doc_id.startswith("#"):
-            continue
+    for number, doc_id in parse_split(split_file.read_text(encoding="utf-8")):
         if doc_id not in by_id:
             problems.append(
                 Incident(
