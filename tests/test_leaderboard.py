@@ -59,7 +59,7 @@ def test_ranking_and_paired_test_on_a_gold_copy(tmp_path: Path, root: Path, sche
     entries = build(root / "corpus", preds, schema, resamples=200)
     assert [e.system for e in entries] == ["perfect", "rules"]
     assert entries[0].result.scores["spans_strict_micro_f"] == 1.0
-    comparison = entries[1].vs_best.comparison if entries[1].vs_best else None
+    comparison = entries[1].result.comparison
     assert comparison is not None and (comparison.diff["spans_strict_micro_f"] or 0) < 0
     text = render(entries, schema, corpus=root / "corpus", resamples=200)
     assert "| perfect | 1.000" in text and "Paired tests against the best system (perfect)" in text
