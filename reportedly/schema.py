@@ -378,6 +378,11 @@ def document_json_schema(schema: Schema) -> dict[str, Any]:
         "title": {"type": "string"},
         "lang": {"type": "string"},
         "license": {"type": "string"},
+        "invented_names": {
+            "type": "array",
+            "items": {"type": "string", "minLength": 1},
+            "description": "Every invented name (person, organisation, outlet, place) the text uses.",
+        },
     }
     for field in schema.meta:
         meta_properties[field.name] = {"enum": list(field.values), "description": field.description}
@@ -458,6 +463,7 @@ def features(schema: Schema) -> Any:
                 **{field.name: datasets.ClassLabel(names=list(field.values)) for field in schema.meta},
                 "lang": datasets.Value("string"),
                 "license": datasets.Value("string"),
+                "invented_names": datasets.List(datasets.Value("string")),
             },
             "spans": datasets.List(
                 {

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
+from reportedly.diversity import diversity_markdown, diversity_report
 from reportedly.document import DocumentError, read_documents
 from reportedly.generated import GeneratedSectionError, update_section
 from reportedly.incidents import Severity
@@ -20,6 +21,7 @@ from reportedly.views import build_schema_views
 
 DEFAULT_CORPUS = Path("corpus")
 STATISTICS_SECTION = "statistics"
+DIVERSITY_SECTION = "diversity"
 
 
 @app.command()
@@ -98,11 +100,23 @@ def stats(
         Path | None, typer.Option(help="Also write the tables into this file's statistics section.")
     ] = None,
     check: Annotated[bool, typer.Option("--check", help="With --readme: write nothing, exit 1 if stale.")] = False,
+    diversity: Annotated[
+        bool,
+        typer.Option(
+            "--diversity",
+            help="Print how the corpus resembles real news instead: lengths, genres, name reuse, sourcing "
+            "density, phenomena, repeated sourcing phrases; each figure against its target. Exit 1 on a miss "
+            "with --strict.",
+        ),
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="With --diversity: exit 1 when a target is missed.")] = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Print corpus statistics: documents, words, spans per label, attribute values, relations.
 
     Example: reportedly stats corpus --readme corpus/README.md
+
+    Example: reportedly stats corpus --diversity --readme corpus/README.md
     """
     schema = open_schema(schema_path)
     folder = path / "documents" if (path / "documents").is_dir() else path
@@ -112,18 +126,28 @@ def stats(
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
-    table = stats_markdown(corpus_stats(docs), schema.label_names, schema.relation_names)
+    report = diversity_report(docs) if diversity else None
+    table = (
+        diversity_markdown(report)
+        if report is not None
+        else stats_markdown(corpus_stats(docs), schema.label_names, schema.relation_names)
+    )
     print(table, end="")
     if readme is not None:
+        section = DIVERSITY_SECTION if diversity else STATISTICS_SECTION
         try:
-            outcome = update_section(readme, STATISTICS_SECTION, table, check=check)
+            outcome = update_section(readme, section, table, check=check)
         except GeneratedSectionError as exc:
             raise fail(str(exc), exc.code) from None
         if check and outcome.changed:
+            flag = " --diversity" if diversity else ""
             raise fail(
-                f"{readme}: statistics are stale; run `reportedly stats {path} --readme {readme}`",
+                f"{readme}: {section} section is stale; run `reportedly stats {path}{flag} --readme {readme}`",
                 "RPT-GENERATED-STALE",
             )
+    if report is not None and strict and not all(c.ok for c in report.checks):
+        missed = ", ".join(c.name for c in report.checks if not c.ok)
+        raise fail(f"diversity targets missed: {missed}", "RPT-DIVERSITY-TARGET")
 
 
 @app.command()
