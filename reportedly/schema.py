@@ -438,6 +438,12 @@ def document_json_schema(schema: Schema) -> dict[str, Any]:
                     "annotators": {"type": "array", "items": {"type": "string"}},
                     "method": {"type": "string"},
                     "schema_version": {"type": "string"},
+                    "guidelines": {
+                        "type": "string",
+                        # the lookahead ends the string in Python and ECMA alike ("$" also matches before "\n")
+                        "pattern": "^[0-9]+[.][0-9]+(?![\\s\\S])",
+                        "description": "The LABELING.md version the annotation conforms to, e.g. 2.0.",
+                    },
                     "system": {"type": "string"},
                     "version": {"type": "string"},
                 },
