@@ -16,6 +16,7 @@ Proposal ops (spans are named by quoting, as annotators do; offsets are computed
 
 Usage (from the repository root):
   python corpus/round2/recheck.py check [ID ...]   # proposals only
+  python corpus/round2/recheck.py verify [ID ...]  # proposals + decisions, nothing written
   python corpus/round2/recheck.py apply [ID ...]   # proposals + decisions -> gold
 """
 
@@ -138,7 +139,7 @@ def plan(doc_id: str, *, with_decisions: bool) -> tuple[Document, dict[str, Any]
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("check", "apply"):
+    if not argv or argv[0] not in ("check", "verify", "apply"):
         print(__doc__, file=sys.stderr)
         return 2
     command, ids = argv[0], argv[1:]
@@ -146,7 +147,7 @@ def main(argv: list[str]) -> int:
     planned, problems = [], []
     for doc_id in ids:
         try:
-            planned.append((doc_id, *plan(doc_id, with_decisions=command == "apply")))
+            planned.append((doc_id, *plan(doc_id, with_decisions=command != "check")))
         except RecheckError as exc:
             problems.append(str(exc))
     if problems:
@@ -155,8 +156,8 @@ def main(argv: list[str]) -> int:
         return 1
     total = sum(p[3] for p in planned)
     accepted = sum(p[4] for p in planned)
-    if command == "check":
-        print(f"{len(planned)} documents, {total} proposals, all applicable")
+    if command != "apply":
+        print(f"{len(planned)} documents, {total} proposals, {accepted} accepted, all applicable")
         return 0
     for doc_id, doc, record, proposed, taken in planned:
         note = (

@@ -27,6 +27,8 @@ HERE = Path(__file__).parent
 
 def pattern(replacements: Mapping[str, str]) -> re.Pattern[str]:
     names = sorted(replacements, key=len, reverse=True)
+    if not names:
+        return re.compile(r"(?!)")  # matches nothing: a document with no recurring names
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
 
 
