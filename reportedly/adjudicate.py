@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportedly.agreement import match_partial, span_key
+from reportedly.agreement import span_key
 from reportedly.align import Aligner
 from reportedly.document import Document, Relation, Span, sorted_spans
 from reportedly.schema import Schema
+from reportedly.scoring.matching import match_spans
 
 NONE = "none"
 NEW = "new"
@@ -71,13 +72,12 @@ def _clusters(layers: Mapping[str, Document], schema: Schema) -> dict[str, Clust
         for name in names:
             spans = [s for s in layers[name].spans if s.label == label]
             representatives = [next(v for v in c.versions.values() if v) for c in for_label]
-            pairs = match_partial(representatives, spans)
-            matched = {id(rep): span for rep, span in pairs}
-            for cluster, rep in zip(for_label, representatives, strict=True):
-                cluster.versions[name] = matched.get(id(rep))
-            taken = {id(span) for _, span in pairs}
-            for span in spans:
-                if id(span) not in taken:
+            pairs = dict(match_spans(representatives, spans))  # the scorer's one-to-one matcher
+            for index, cluster in enumerate(for_label):
+                cluster.versions[name] = spans[pairs[index]] if index in pairs else None
+            taken = set(pairs.values())
+            for index, span in enumerate(spans):
+                if index not in taken:
                     versions: dict[str, Span | None] = dict.fromkeys(names)
                     versions[name] = span
                     for_label.append(Cluster("", versions))

@@ -29,6 +29,7 @@ from reportedly.scoring.arrays import SpanColumns, offsets, span_columns
 from reportedly.scoring.attributes import attribute_codes, attribute_columns, attribute_metrics
 from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
+from reportedly.scoring.matching import align_spans
 from reportedly.scoring.metrics import Compiled, Group, compile_group
 from reportedly.scoring.profile import MEASURES, profile_columns, profile_metrics, profile_series
 from reportedly.scoring.relations import (
@@ -40,7 +41,7 @@ from reportedly.scoring.relations import (
 )
 from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, Interval, SliceResult, Versions
 from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
-from reportedly.scoring.spans import align_spans, span_columns_of, span_counts, span_metrics
+from reportedly.scoring.spans import span_columns_of, span_counts, span_metrics
 
 TRACKS = ("spans", "attributes", "relations", "profile", "slices")
 DEFAULT_RESAMPLES = 10_000

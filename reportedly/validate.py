@@ -511,18 +511,28 @@ class Report:
         return len(self.incidents) - self.errors
 
 
+def _layer_owner(doc: Document) -> tuple[str, ...] | None:
+    """Whose layer a document is: its annotators for an annotation or audit layer, else None."""
+    annotators = doc.provenance.get("annotators")
+    if doc.provenance.get("layer") in ("annotation", "audit") and isinstance(annotators, list):
+        return tuple(map(str, annotators))
+    return None
+
+
 def _duplicate_ids(results: Iterable[tuple[Path, FileResult]]) -> list[Incident]:
-    seen: dict[str, str] = {}
+    """One document id per annotator is normal (several layers of one text); twice for one is not."""
+    seen: dict[tuple[str, tuple[str, ...] | None], str] = {}
     out = []
     for path, result in results:
         for doc, line in result.documents:
             where = f"{path}:{line}" if line is not None else str(path)
-            if doc.id in seen:
+            key = (doc.id, _layer_owner(doc))
+            if key in seen:
                 out.append(
-                    Incident("RPT-DOC-DUPLICATE", f"{doc.id!r} also appears at {seen[doc.id]}", str(path), line, doc.id)
+                    Incident("RPT-DOC-DUPLICATE", f"{doc.id!r} also appears at {seen[key]}", str(path), line, doc.id)
                 )
             else:
-                seen[doc.id] = where
+                seen[key] = where
     return out
 
 

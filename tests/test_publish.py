@@ -293,7 +293,8 @@ def test_card_reads_agreement_and_leaderboard(corpus: Path, tmp_path: Path, sche
                 "annotators": ["a1", "a2"],
                 "documents": 3,
                 "spans_strict": {"micro": {"f1": 0.75}},
-                "spans_partial": {"micro": {"f1": 0.9}},
+                "spans_partial": {"micro": {"f1": 0.85}},
+                "spans_type": {"micro": {"f1": 0.9}},
                 "relations_strict": {"micro": {"f1": 0.5}},
                 "relations_lenient": {"micro": {"f1": 0.6}},
                 "cohen_kappa": {"source_type": 0.7},
@@ -305,7 +306,7 @@ def test_card_reads_agreement_and_leaderboard(corpus: Path, tmp_path: Path, sche
     board.write_text("# Leaderboard\n\n## Spans\n\n| system | F1 |\n|---|---:|\n| rules | 0.412 |\n", encoding="utf-8")
     publish(corpus, tmp_path / "out", schema=schema, leaderboard=board)
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
-    assert "| a1–a2 | 3 | 0.750 | 0.900 | 0.500 | 0.600 |" in card
+    assert "| a1–a2 | 3 | 0.750 | 0.850 | 0.900 | 0.500 | 0.600 |" in card
     assert "| SOURCE.source_type | 0.700 | 0.812 |" in card
     assert "### Spans" in card and "| rules | 0.412 |" in card
 

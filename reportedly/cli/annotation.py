@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from reportedly.adjudicate import AdjudicationError, apply_decisions, merge, parse_decisions
-from reportedly.agreement import agreement, agreement_markdown
+from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.document import DocumentError, atomic_write_text, read_document, write_document
 from reportedly.generated import GeneratedSectionError, update, update_section
@@ -35,9 +35,17 @@ def agree(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if --json/--readme are stale.")] = False,
     doc_ids: Annotated[list[str] | None, typer.Option("--doc", help="Only these documents.")] = None,
     section: Annotated[str, typer.Option(help="The generated section of --readme to fill.")] = AGREEMENT_SECTION,
+    average: Annotated[
+        Average,
+        typer.Option(
+            help="pooled: each pair's counts summed over texts, then the mean over pairs; "
+            "per-text: the mean of the F1 of every (text, pair)."
+        ),
+    ] = Average.POOLED,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
-    """Inter-annotator agreement: span F1 (strict, partial), kappa and alpha per attribute, relation F1.
+    """Inter-annotator agreement: the scorer's span F1 (strict, partial, type) and relation F1 (strict,
+    lenient) with one layer as reference, kappa and alpha per attribute.
 
     Example: reportedly agree --json corpus/agreement.json --readme corpus/README.md
     """
@@ -46,13 +54,13 @@ def agree(
     if doc_ids:
         wanted = set(doc_ids)
         loaded = {name: {d: doc for d, doc in docs.items() if d in wanted} for name, docs in loaded.items()}
-    report = agreement(loaded, schema)
+    report = agreement(loaded, schema, average=average)
     table = agreement_markdown(report, schema)
     print(table, end="")
     stale = []
     try:
         if json_out is not None:
-            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            text = json.dumps(report.to_dict(schema), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
             stale += [o.path for o in [update(json_out, text, check=check)] if o.changed]
         if readme is not None:
             stale += [o.path for o in [update_section(readme, section, table, check=check)] if o.changed]

@@ -306,15 +306,19 @@ def agreement_lines(data: Mapping[str, Any] | None, schema: Schema) -> list[str]
     annotators = ", ".join(map(str, data.get("annotators", [])))
     lines = [
         f"Annotators {annotators}; {_fmt(data.get('documents'))} documents with at least two independent layers "
-        f"(schema {_fmt(data.get('schema_version'))}). F1 of one annotator against another (micro over labels).",
+        f"(schema {_fmt(data.get('schema_version'))}). F1 of one annotator against another, scored by the "
+        "benchmark's scorer with one layer as reference (micro over labels; partial gives overlaps half credit, "
+        "type full credit when the labels agree).",
         "",
-        "| pair | documents | span F1 strict | span F1 partial | relation F1 strict | relation F1 lenient |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| pair | documents | span F1 strict | span F1 partial | span F1 type | relation F1 strict "
+        "| relation F1 lenient |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for pair in pairs:
         name = "–".join(map(str, pair.get("annotators", [])))
         cells = [
-            _fmt(_micro(pair, k)) for k in ("spans_strict", "spans_partial", "relations_strict", "relations_lenient")
+            _fmt(_micro(pair, k))
+            for k in ("spans_strict", "spans_partial", "spans_type", "relations_strict", "relations_lenient")
         ]
         lines.append(f"| {name} | {_fmt(pair.get('documents'))} | " + " | ".join(cells) + " |")
     alphas = data.get("krippendorff_alpha") or {}

@@ -18,9 +18,8 @@ import numpy as np
 from reportedly.document import Span
 from reportedly.schema import AttributeDef, Schema
 from reportedly.scoring._types import BoolArray, IntArray
-from reportedly.scoring.align import gather
+from reportedly.scoring.matching import SpanMatch, gather
 from reportedly.scoring.metrics import Mean, Metric, Ratio, prf
-from reportedly.scoring.spans import SpanMatch
 
 MISSING = "missing"
 
