@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from reportedly.document import Document, Span
+from reportedly.document import Document
 from reportedly.incidents import Incident
 from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
 from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
-from reportedly.scoring.arrays import SpanColumns, offsets, span_columns
+from reportedly.scoring.arrays import offsets, span_columns
 from reportedly.scoring.attributes import attribute_codes, attribute_columns, attribute_metrics
 from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
@@ -42,6 +42,7 @@ from reportedly.scoring.relations import (
 from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, Interval, SliceResult, Versions
 from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
 from reportedly.scoring.spans import span_columns_of, span_counts, span_metrics
+from reportedly.validate import Place, Role, check_document
 
 TRACKS = ("spans", "attributes", "relations", "profile", "slices")
 DEFAULT_RESAMPLES = 10_000
@@ -93,7 +94,7 @@ def evaluate(
     gold_docs = list(gold_set.documents)
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
-    shared = _Shared(gold_docs, schema, tuple(tracks))
+    shared = _Shared(gold_docs, schema, tuple(tracks), gold_set.source)
     first = _prediction_set(predicted, texts, system)
     warnings: list[Incident] = []
     alignment = alignment_summary(first.documents)
@@ -171,7 +172,7 @@ def _check_unique_gold(docs: Sequence[Document]) -> None:
     for doc in docs:
         if doc.id in seen:
             raise EvaluationError(
-                [Incident("RPT-EVAL-GOLD-INVALID", f"document id {doc.id!r} occurs twice", doc_id=doc.id)]
+                [Incident("RPT-DOC-DUPLICATE", f"gold document id {doc.id!r} occurs twice", doc_id=doc.id)]
             )
         seen.add(doc.id)
 
@@ -210,29 +211,25 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
 class _Shared:
     """What both systems share: the gold, its columns, the schema and the slice definitions."""
 
-    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[str, ...]) -> None:
+    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[str, ...], source: str) -> None:
         self.gold, self.schema, self.tracks = gold, schema, tracks
         self.labels = schema.label_names
         self.label_index = {name: i for i, name in enumerate(self.labels)}
         self.relation_names = schema.relation_names
         self.offsets = offsets([d.text for d in gold])
-        # the gold is assumed validated (`reportedly validate`); only what would make scoring
-        # undefined is checked again here: offsets, labels and relation arguments
+        # the gold is validated by `reportedly validate`; what would make scoring undefined or
+        # wrong is checked again here, by the one document checker, under the gold's own codes
+        problems = [
+            incident
+            for doc in gold
+            for incident in check_document(doc, schema, Role.GOLD, place=Place(source, None, None), integrity_only=True)
+            if incident.is_error
+        ]
+        if problems:
+            raise EvaluationError(problems)
         self.gold_spans = span_columns(gold, self.offsets, self.label_index)
         needs_relations = bool({"relations", "profile", "slices"} & set(tracks))
-        problems = _span_problems(gold, self.gold_spans, self.offsets, len(self.labels), (), None)
-        if needs_relations:
-            problems += _id_problems(gold, None)
         self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
-        if self.gold_relations is not None:
-            problems += _relation_problems(self.gold_relations, gold, len(self.relation_names), None)
-        if problems:
-            raise EvaluationError(
-                [
-                    Incident("RPT-EVAL-GOLD-INVALID", f"{p.code}: {p.message}", p.file, p.line, p.doc_id)
-                    for p in problems
-                ]
-            )
         self.starts = sentence_starts([d.text for d in gold]) if "slices" in tracks else []
 
 
@@ -250,30 +247,22 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
             )
         )
     n_docs, tracks, schema = len(shared.gold), shared.tracks, shared.schema
-    mismatches: list[tuple[int, Span]] = []
-    pred_spans = span_columns(aligned, shared.offsets, shared.label_index, mismatches=mismatches)
     locate = _locator(predictions, shared.gold)
-    problems = _span_problems(aligned, pred_spans, shared.offsets, len(shared.labels), mismatches, locate)
-    pred_relations: RelationColumns | None = None
-    if shared.gold_relations is not None:
-        problems += _id_problems(aligned, locate)
-        pred_relations = relation_columns(aligned, pred_spans, shared.relation_names)
-        problems += _relation_problems(pred_relations, aligned, len(shared.relation_names), locate)
+    problems = [
+        incident
+        for d, doc in enumerate(aligned)
+        if doc is not None
+        for incident in check_document(doc, schema, Role.PREDICTION, place=_place(locate(d)))
+        if incident.is_error
+    ]
     if problems:
         raise EvaluationError(problems)
+    pred_spans = span_columns(aligned, shared.offsets, shared.label_index)
+    pred_relations: RelationColumns | None = None
+    if shared.gold_relations is not None:
+        pred_relations = relation_columns(aligned, pred_spans, shared.relation_names)
     match = align_spans(shared.gold_spans, pred_spans)
     codes = attribute_codes(match, schema) if {"attributes", "slices"} & set(tracks) else None
-    if codes is not None and codes.unknown:
-        raise EvaluationError(
-            [
-                Incident(
-                    "RPT-PRED-ATTR-VALUE",
-                    f"span {pred_spans.spans[i].id}: {attr} = {value!r} is not a value of {attr}",
-                    *locate(int(pred_spans.doc[i])),
-                )
-                for i, attr, value in codes.unknown
-            ]
-        )
     rel_pairs = None
     if shared.gold_relations is not None and pred_relations is not None:
         rel_pairs = match_relations(match, shared.gold_relations, pred_relations)
@@ -340,6 +329,10 @@ def _documents_with(doc_index: IntArray) -> int:
     return len(np.unique(doc_index))
 
 
+def _place(where: tuple[str | None, int | None, str]) -> Place:
+    return Place(where[0], None, where[1])
+
+
 def _locator(predictions: PredictionSet, gold: Sequence[Document]) -> Locate:
     def locate(doc_index: int) -> tuple[str | None, int | None, str]:
         doc_id = gold[doc_index].id
@@ -350,91 +343,6 @@ def _locator(predictions: PredictionSet, gold: Sequence[Document]) -> Locate:
         return file, line, doc_id
 
     return locate
-
-
-def _span_problems(
-    docs: Sequence[Document | None],
-    spans: SpanColumns,
-    doc_offsets: IntArray,
-    n_labels: int,
-    mismatches: Sequence[tuple[int, Span]],
-    locate: Locate | None,
-) -> list[Incident]:
-    """Offsets outside the text, span text that is not text[start:end], unknown labels."""
-    problems: list[Incident] = []
-
-    def at(d: int) -> tuple[str | None, int | None, str | None]:
-        if locate is not None:
-            return locate(d)
-        doc = docs[d]
-        return None, None, doc.id if doc is not None else None
-
-    lengths = np.array([len(d.text) if d is not None else 0 for d in docs], np.int64)
-    local_start = spans.start - doc_offsets[spans.doc]
-    local_end = spans.end - doc_offsets[spans.doc]
-    bad_range = (local_start < 0) | (local_start >= local_end) | (local_end > lengths[spans.doc])
-    for i in np.flatnonzero(bad_range).tolist():
-        s, d = spans.spans[i], int(spans.doc[i])
-        problems.append(
-            Incident(
-                "RPT-PRED-OFFSET-RANGE",
-                f"span {s.id} [{s.start}, {s.end}) in a text of {lengths[d]} code points",
-                *at(d),
-            )
-        )
-    for i in np.flatnonzero(spans.label == n_labels).tolist():
-        s, d = spans.spans[i], int(spans.doc[i])
-        problems.append(Incident("RPT-PRED-LABEL-UNKNOWN", f"span {s.id} has label {s.label!r}", *at(d)))
-    for d, s in mismatches:
-        doc = docs[d]
-        if doc is not None and 0 <= s.start < s.end <= len(doc.text):
-            actual = doc.text[s.start : s.end]
-            problems.append(
-                Incident(
-                    "RPT-PRED-OFFSET-MISMATCH",
-                    f"span {s.id}: text[{s.start}:{s.end}] is {actual!r} but the span says {s.text!r}",
-                    *at(d),
-                )
-            )
-    return problems
-
-
-def _id_problems(docs: Sequence[Document | None], locate: Locate | None) -> list[Incident]:
-    problems = []
-    for d, doc in enumerate(docs):
-        if doc is None:
-            continue
-        ids = [s.id for s in doc.spans]
-        if len(set(ids)) != len(ids):
-            twice = sorted({i for i in ids if ids.count(i) > 1})
-            where = locate(d) if locate else (None, None, doc.id)
-            problems.append(Incident("RPT-PRED-ID-DUPLICATE", f"span id(s) {twice} used more than once", *where))
-    return problems
-
-
-def _relation_problems(
-    rels: RelationColumns,
-    docs: Sequence[Document | None],
-    n_names: int,
-    locate: Locate | None,
-) -> list[Incident]:
-    problems = []
-    for i in np.flatnonzero((rels.head < 0) | (rels.tail < 0) | (rels.label == n_names)).tolist():
-        d = int(rels.doc[i])
-        doc = docs[d]
-        where = locate(d) if locate else (None, None, doc.id if doc else None)
-        rel = rels.relations[i]
-        if rels.label[i] == n_names:
-            problems.append(Incident("RPT-PRED-REL-UNKNOWN", f"relation label {rel.label!r}", *where))
-        else:
-            problems.append(
-                Incident(
-                    "RPT-PRED-REL-MISSING-ARG",
-                    f"{rel.label} {rel.head} -> {rel.tail} names a span id that does not exist",
-                    *where,
-                )
-            )
-    return problems
 
 
 # --- statistics and the result ---------------------------------------------------------------

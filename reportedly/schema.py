@@ -22,7 +22,6 @@ DEFAULT_SCHEMA_PATH = PACKAGE_ROOT / "schema" / "schema.yaml"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 LABEL_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
-PROVENANCE_LAYERS = ("gold", "annotation", "candidate", "prediction")
 
 
 class SchemaError(ValueError):
@@ -89,6 +88,14 @@ class MetaFieldDef:
 
 
 @dataclass(frozen=True)
+class LayerDef:
+    """A value of ``provenance.layer``: what a document is (gold, an annotator's layer, ...)."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
 class Schema:
     version: str
     name: str
@@ -96,11 +103,16 @@ class Schema:
     attributes: tuple[AttributeDef, ...]
     relations: tuple[RelationDef, ...]
     meta: tuple[MetaFieldDef, ...]
+    layers: tuple[LayerDef, ...]
     path: Path
 
     @property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    @property
+    def layer_names(self) -> tuple[str, ...]:
+        return tuple(layer.name for layer in self.layers)
 
     @property
     def relation_names(self) -> tuple[str, ...]:
@@ -127,7 +139,7 @@ class Schema:
 
 # --- loading and checking --------------------------------------------------------------------
 
-_TOP_KEYS = {"version", "name", "labels", "attributes", "relations", "meta"}
+_TOP_KEYS = {"version", "name", "labels", "attributes", "relations", "meta", "layers"}
 _LABEL_KEYS = {"name", "description", "color", "hotkey", "examples"}
 _ATTR_KEYS = {"name", "label", "required", "description", "values"}
 _VALUE_KEYS = {"name", "description", "hotkey", "examples"}
@@ -285,6 +297,13 @@ def _load_schema_cached(path: Path, _mtime: int) -> Schema:
         check.unique(meta_values, f"meta.{name}.values")
         meta.append(MetaFieldDef(check.string(name, "meta", NAME_PATTERN), field["description"], meta_values))
 
+    if not isinstance(top["layers"], Mapping):
+        raise check.fail("layers", "must be a mapping of provenance.layer value to its description")
+    layers = tuple(
+        LayerDef(check.string(name, "layers", NAME_PATTERN), check.string(text, f"layers.{name}"))
+        for name, text in top["layers"].items()
+    )
+
     hotkeys = [label.hotkey for label in labels] + [v.hotkey for a in attributes for v in a.values]
     check.unique(hotkeys, "hotkeys (labels and attribute values share one keyboard)")
     check.unique([label.name for label in labels] + [a.name for a in attributes], "label and attribute names")
@@ -295,6 +314,7 @@ def _load_schema_cached(path: Path, _mtime: int) -> Schema:
         attributes=tuple(attributes),
         relations=tuple(relations),
         meta=tuple(meta),
+        layers=layers,
         path=path,
     )
 
@@ -429,7 +449,7 @@ def document_json_schema(schema: Schema) -> dict[str, Any]:
             "provenance": {
                 "type": "object",
                 "properties": {
-                    "layer": {"enum": list(PROVENANCE_LAYERS)},
+                    "layer": {"enum": list(schema.layer_names)},
                     "annotators": {"type": "array", "items": {"type": "string"}},
                     "method": {"type": "string"},
                     "schema_version": {"type": "string"},

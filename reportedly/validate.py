@@ -11,6 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,30 @@ CODES: dict[str, Code] = register(
 )
 
 
+class Role(StrEnum):
+    """What a document is, which decides what it must satisfy (and its ``provenance.layer``)."""
+
+    GOLD = "gold"
+    ANNOTATION = "annotation"
+    AUDIT = "audit"  # a blind re-annotation pass over gold, kept to measure it
+    PREDICTION = "prediction"
+
+
+# Codes whose checks run for every role: without them a document cannot be scored or compared.
+INTEGRITY = frozenset(
+    {
+        "RPT-LABEL-UNKNOWN",
+        "RPT-ATTR-UNKNOWN",
+        "RPT-ATTR-VALUE",
+        "RPT-OFFSET-RANGE",
+        "RPT-OFFSET-MISMATCH",
+        "RPT-ID-DUPLICATE",
+        "RPT-REL-UNKNOWN",
+        "RPT-REL-MISSING-ARG",
+    }
+)
+
+
 # --- one record ------------------------------------------------------------------------------
 
 
@@ -111,7 +136,7 @@ def _validator(schema: Schema) -> jsonschema.protocols.Validator:
     return jsonschema.Draft202012Validator(document_json_schema(schema))
 
 
-class _Place:
+class Place:
     """Where things are in the raw file: line numbers of spans and relations in pretty JSON."""
 
     def __init__(self, file: str | None, raw: str | None, line: int | None) -> None:
@@ -172,11 +197,14 @@ def validate_record(
     file: str | None = None,
     line: int | None = None,
     raw: str | None = None,
-    expected_layer: str | None = None,
+    expected_layer: str | Sequence[str] | None = None,
     annotator: str | None = None,
+    role: Role | None = None,
 ) -> tuple[list[Incident], Document | None]:
-    """Check one parsed JSON record; returns its incidents and the Document when it could be built."""
-    place = _Place(file, raw, line)
+    """Check one parsed JSON record; returns its incidents and the Document when it could be built.
+
+    ``role`` defaults to what ``provenance.layer`` says (gold when it says nothing known)."""
+    place = Place(file, raw, line)
     doc_id = record.get("id") if isinstance(record, Mapping) and isinstance(record.get("id"), str) else None
     incidents: list[Incident] = []
     for error in sorted(_validator(schema).iter_errors(record), key=lambda e: list(map(str, e.absolute_path))):
@@ -199,45 +227,66 @@ def validate_record(
         if not incidents:
             incidents.append(place.at(exc.code, str(exc), doc_id))
         return incidents, None
-    incidents += check_document(doc, schema, place)
+    # what check_document reports, it reports once: drop the JSON Schema's view of the same problem
+    incidents = [i for i in incidents if i.code not in INTEGRITY]
+    incidents += check_document(doc, schema, role or _role_of(doc), place=place)
     incidents += _check_provenance(doc, place, expected_layer, annotator)
     return incidents, doc
 
 
-def check_document(doc: Document, schema: Schema, place: _Place | None = None) -> list[Incident]:
-    """Semantic checks of a structurally valid document (offsets, ids, attributes, relations)."""
-    place = place or _Place(None, None, None)
-    out: list[Incident] = []
+def _role_of(doc: Document) -> Role:
+    layer = doc.provenance.get("layer")
+    return Role(layer) if layer in tuple(Role) else Role.GOLD
+
+
+@cache
+def _vocabulary(schema: Schema) -> dict[str, dict[str, frozenset[str]]]:
+    """label -> attribute -> allowed values."""
+    return {
+        label: {a.name: frozenset(a.value_names) for a in schema.attributes_of(label)} for label in schema.label_names
+    }
+
+
+def check_document(
+    doc: Document,
+    schema: Schema,
+    role: Role | str = Role.GOLD,
+    *,
+    place: Place | None = None,
+    integrity_only: bool = False,
+) -> list[Incident]:
+    """THE document check: every rule a document of this ``role`` must satisfy, as incidents.
+
+    Every role: labels, attributes, values and relations of the schema; offsets that are a
+    non-empty range of the text and match the span text; unique span ids; relation arguments
+    that exist (the :data:`INTEGRITY` codes, without which a document cannot be scored).
+    Gold, annotation and audit layers also follow the guidelines: required attributes, no
+    whitespace at span edges, no duplicate or crossing spans of one label, relation arguments
+    of the right labels, no self or repeated relations. A prediction need not (it is scored as
+    it is). ``integrity_only`` runs the first group only, whatever the role (what the scorer
+    needs of the gold; ``reportedly validate`` checks the rest).
+
+    >>> from reportedly.document import Span
+    >>> from reportedly.schema import load_schema
+    >>> doc = Document("d1", "Officials said.", spans=(Span("U1", "CUE", 10, 14, "said"),))
+    >>> [i.code for i in check_document(doc, load_schema(), "prediction")]
+    []
+    >>> bad = Document("d1", "Officials said.", spans=(Span("U1", "CUE", 10, 15, "said"),))
+    >>> [i.code for i in check_document(bad, load_schema(), "prediction")]
+    ['RPT-OFFSET-MISMATCH']
+    """
+    role = Role(role)
+    place = place or Place(None, None, None)
+    out = _check_integrity(doc, schema, place)
+    if integrity_only or role is Role.PREDICTION:
+        return out
     text = doc.text
-    labels = set(schema.label_names)
-    ids = Counter(span.id for span in doc.spans)
-    for span_id, count in ids.items():
-        if count > 1:
-            out.append(place.at("RPT-ID-DUPLICATE", f"span id {span_id!r} is used {count} times", doc.id, span_id))
     for span in doc.spans:
-        if not 0 <= span.start < span.end <= len(text):
-            out.append(
-                place.at(
-                    "RPT-OFFSET-RANGE",
-                    f"[{span.start}, {span.end}) is not a non-empty range inside the text (length {len(text)})",
-                    doc.id,
-                    span.id,
-                )
-            )
-            continue
-        actual = text[span.start : span.end]
-        if actual != span.text:
-            out.append(
-                place.at(
-                    "RPT-OFFSET-MISMATCH",
-                    f"text[{span.start}:{span.end}] is {actual!r} but the span says {span.text!r}",
-                    doc.id,
-                    span.id,
-                )
-            )
-        elif actual != actual.strip():
-            out.append(place.at("RPT-SPAN-WHITESPACE", f"{actual!r}", doc.id, span.id))
-        if span.label in labels:
+        if not 0 <= span.start < span.end <= len(text) or text[span.start : span.end] != span.text:
+            continue  # reported above
+        if span.text != span.text.strip():
+            out.append(place.at("RPT-SPAN-WHITESPACE", f"{span.text!r}", doc.id, span.id))
+        if span.label in schema.label_names:
             for attr in schema.attributes_of(span.label):
                 if attr.required and attr.name not in span.attrs:
                     out.append(place.at("RPT-ATTR-MISSING", f"{span.label} span has no {attr.name!r}", doc.id, span.id))
@@ -246,7 +295,50 @@ def check_document(doc: Document, schema: Schema, place: _Place | None = None) -
     return out
 
 
-def _check_overlaps(doc: Document, place: _Place) -> list[Incident]:
+def _check_integrity(doc: Document, schema: Schema, place: Place) -> list[Incident]:
+    out: list[Incident] = []
+    text, length = doc.text, len(doc.text)
+    vocabulary = _vocabulary(schema)
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for span in doc.spans:
+        if span.id in seen:
+            repeated.add(span.id)
+        seen.add(span.id)
+        allowed = vocabulary.get(span.label)
+        if allowed is None:
+            out.append(place.at("RPT-LABEL-UNKNOWN", f"span label {span.label!r}", doc.id, span.id))
+        else:
+            for name, value in span.attrs.items():
+                if name not in allowed:
+                    out.append(place.at("RPT-ATTR-UNKNOWN", f"{span.label} has no attribute {name!r}", doc.id, span.id))
+                elif value not in allowed[name]:
+                    message = f"{name} is {value!r}, not one of {sorted(allowed[name])}"
+                    out.append(place.at("RPT-ATTR-VALUE", message, doc.id, span.id))
+        start, end = span.start, span.end
+        if not 0 <= start < end <= length:
+            message = f"[{start}, {end}) is not a non-empty range inside the text (length {length})"
+            out.append(place.at("RPT-OFFSET-RANGE", message, doc.id, span.id))
+        elif text[start:end] != span.text:
+            message = f"text[{start}:{end}] is {text[start:end]!r} but the span says {span.text!r}"
+            out.append(place.at("RPT-OFFSET-MISMATCH", message, doc.id, span.id))
+    if repeated:
+        counts = Counter(span.id for span in doc.spans)
+        for span_id in sorted(repeated):
+            message = f"span id {span_id!r} is used {counts[span_id]} times"
+            out.append(place.at("RPT-ID-DUPLICATE", message, doc.id, span_id))
+    relations = schema.relation_names
+    for index, rel in enumerate(doc.relations):
+        if rel.label not in relations:
+            out.append(place.at("RPT-REL-UNKNOWN", f"relation label {rel.label!r}", doc.id, relation_index=index))
+        for arg in (rel.head, rel.tail) if rel.head != rel.tail else (rel.head,):
+            if arg not in seen:
+                message = f"{rel.label} names span {arg!r}, which does not exist"
+                out.append(place.at("RPT-REL-MISSING-ARG", message, doc.id, relation_index=index))
+    return out
+
+
+def _check_overlaps(doc: Document, place: Place) -> list[Incident]:
     out: list[Incident] = []
     by_label: dict[str, list[Any]] = defaultdict(list)
     for span in doc.spans:
@@ -283,7 +375,7 @@ def _check_overlaps(doc: Document, place: _Place) -> list[Incident]:
     return out
 
 
-def _check_relations(doc: Document, schema: Schema, place: _Place) -> list[Incident]:
+def _check_relations(doc: Document, schema: Schema, place: Place) -> list[Incident]:
     out: list[Incident] = []
     spans = doc.spans_by_id()
     ambiguous = {span_id for span_id, n in Counter(s.id for s in doc.spans).items() if n > 1}
@@ -297,16 +389,7 @@ def _check_relations(doc: Document, schema: Schema, place: _Place) -> list[Incid
         seen.add(key)
         if rel.head == rel.tail:
             out.append(place.at("RPT-REL-SELF", f"{rel.label} {rel.head} -> {rel.tail}", doc.id, relation_index=index))
-        missing = [arg for arg in (rel.head, rel.tail) if arg not in spans]
-        for arg in missing:
-            out.append(
-                place.at(
-                    "RPT-REL-MISSING-ARG",
-                    f"{rel.label} names span {arg!r}, which does not exist",
-                    doc.id,
-                    relation_index=index,
-                )
-            )
+        missing = [arg for arg in (rel.head, rel.tail) if arg not in spans]  # reported as RPT-REL-MISSING-ARG
         if missing or ambiguous & {rel.head, rel.tail} or rel.label not in schema.relation_names:
             continue  # a duplicated id is reported once, as RPT-ID-DUPLICATE
         definition = schema.relation(rel.label)
@@ -325,14 +408,16 @@ def _check_relations(doc: Document, schema: Schema, place: _Place) -> list[Incid
 
 
 def _check_provenance(
-    doc: Document, place: _Place, expected_layer: str | None, annotator: str | None
+    doc: Document, place: Place, expected_layer: str | Sequence[str] | None, annotator: str | None
 ) -> list[Incident]:
     if expected_layer is None:
         return []
+    expected = (expected_layer,) if isinstance(expected_layer, str) else tuple(expected_layer)
     out = []
     layer = doc.provenance.get("layer")
-    if layer != expected_layer:
-        out.append(place.at("RPT-PROVENANCE", f"provenance.layer is {layer!r}, expected {expected_layer!r}", doc.id))
+    if layer not in expected:
+        wanted = " or ".join(map(repr, expected))
+        out.append(place.at("RPT-PROVENANCE", f"provenance.layer is {layer!r}, expected {wanted}", doc.id))
     annotators = doc.provenance.get("annotators")
     if not isinstance(annotators, list) or not annotators:
         out.append(place.at("RPT-PROVENANCE", "provenance.annotators is missing or empty", doc.id))
@@ -368,7 +453,7 @@ def _read_text(path: Path) -> tuple[str | None, list[Incident]]:
 
 
 def validate_file(
-    path: Path, schema: Schema, *, expected_layer: str | None = None, annotator: str | None = None
+    path: Path, schema: Schema, *, expected_layer: str | Sequence[str] | None = None, annotator: str | None = None
 ) -> FileResult:
     """Validate a ``.json`` document file or a ``.jsonl`` file of documents."""
     path = Path(path)
@@ -392,7 +477,7 @@ def _validate_json_text(
     file: str,
     line: int | None,
     raw: str | None,
-    expected_layer: str | None,
+    expected_layer: str | Sequence[str] | None,
     annotator: str | None,
 ) -> None:
     try:
@@ -424,7 +509,7 @@ def validate_corpus(root: Path, schema: Schema) -> Report:
     files = documents = 0
     for path in sorted((root / "documents").glob("*.json")):
         files += 1
-        result = validate_file(path, schema, expected_layer="gold")
+        result = validate_file(path, schema, expected_layer=Role.GOLD)
         incidents += result.incidents
         for doc, _ in result.documents:
             if doc.id != path.stem:
@@ -441,7 +526,7 @@ def validate_corpus(root: Path, schema: Schema) -> Report:
     for layer_dir in sorted(p for p in layers_root.glob("*") if p.is_dir()):
         for path in sorted(layer_dir.glob("*.json")):
             files += 1
-            result = validate_file(path, schema, expected_layer="annotation", annotator=layer_dir.name)
+            result = validate_file(path, schema, expected_layer=(Role.ANNOTATION, Role.AUDIT), annotator=layer_dir.name)
             incidents += result.incidents
             for doc, _ in result.documents:
                 if doc.id != path.stem:

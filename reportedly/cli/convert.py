@@ -39,7 +39,7 @@ from reportedly.document import (
 )
 from reportedly.incidents import Incident, Severity
 from reportedly.schema import Schema
-from reportedly.validate import validate_record
+from reportedly.validate import Role, validate_record
 
 convert_app = typer.Typer(help="Convert between reportedly documents and other formats.", no_args_is_help=True)
 app.add_typer(convert_app, name="convert")
@@ -87,6 +87,7 @@ def _validate(
     expected_layer: str | None = None,
     annotator_of: Mapping[int, str] | None = None,
     allow_missing_attrs: bool = False,
+    role: Role | None = None,
 ) -> None:
     """Validate documents about to be written; print every incident; stop on errors.
     ``documents`` are ``(document, file it came from, span id -> line in that file)``."""
@@ -95,7 +96,7 @@ def _validate(
     for index, (doc, file, lines) in enumerate(documents):
         annotator = annotator_of.get(index) if annotator_of else None
         incidents, _ = validate_record(
-            document_to_dict(doc), schema, file=file, expected_layer=expected_layer, annotator=annotator
+            document_to_dict(doc), schema, file=file, expected_layer=expected_layer, annotator=annotator, role=role
         )
         for incident in incidents:
             if incident.line is None and incident.span_id is not None and incident.span_id in lines:
@@ -270,7 +271,7 @@ def convert_strings(
             places.append((document, where, {}))
     if problems and annotator is not None:
         raise fail(f"{problems} item(s) not aligned; nothing written", "RPT-ALIGN-INCOMPLETE")
-    _validate(places, schema, allow_missing_attrs=system is not None)
+    _validate(places, schema, role=Role.PREDICTION if system is not None else None)
     written = _write(_document_files(documents, out), overwrite=overwrite)
     spans = sum(len(d.spans) for d in documents)
     unaligned = f", {problems} item(s) not aligned (listed in provenance.alignment)" if problems else ""

@@ -390,7 +390,7 @@ def convert_to_labelstudio(
 ) -> None:
     """Documents (and predictions) as a Label Studio task file: what `studio push` sends, for the UI's import.
 
-    Example: reportedly convert to-labelstudio corpus/documents --out tasks.json
+    Example: reportedly convert labelstudio-export corpus/documents --out tasks.json
     """
     schema = open_schema(schema_path)
     try:

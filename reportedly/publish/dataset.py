@@ -22,7 +22,7 @@ from typing import Any
 
 from reportedly.document import Document, Relation, Span, span_to_dict
 from reportedly.publish.errors import PublishError
-from reportedly.schema import PROVENANCE_LAYERS, Schema, features
+from reportedly.schema import Schema, features
 from reportedly.sentences import Offsets, sentences, tokens
 
 CONFIGS = ("default", "flat", "tokens")
@@ -39,11 +39,11 @@ def _datasets() -> Any:
 # --- features ---------------------------------------------------------------------------------
 
 
-def provenance_features() -> dict[str, Any]:
+def provenance_features(schema: Schema) -> dict[str, Any]:
     """How a gold document was produced; every key a gold document may carry (see adjudicate.py)."""
     ds = _datasets()
     return {
-        "layer": ds.ClassLabel(names=list(PROVENANCE_LAYERS)),
+        "layer": ds.ClassLabel(names=list(schema.layer_names)),
         "annotators": ds.List(ds.Value("string")),
         "method": ds.Value("string"),
         "schema_version": ds.Value("string"),
@@ -54,7 +54,7 @@ def provenance_features() -> dict[str, Any]:
 def default_features(schema: Schema) -> Any:
     """The document features of :func:`reportedly.schema.features`, plus the provenance."""
     ds = _datasets()
-    return ds.Features({**features(schema), "provenance": provenance_features()})
+    return ds.Features({**features(schema), "provenance": provenance_features(schema)})
 
 
 FLAT_COLUMNS = ("doc_id", "span_id", "label", "start", "end", "text")

@@ -29,26 +29,6 @@ CODES: dict[str, Code] = register(
             "add a 'context' to each quote, or fix the quoted text (see eval/README.md, LLM extractors)",
         ),
         "RPT-PRED-EMPTY": error("no prediction records found", "write one JSON document per line, or *.json files"),
-        "RPT-PRED-OFFSET-RANGE": error(
-            "span offsets outside the text or empty",
-            "offsets are half-open [start, end) code points with 0 <= start < end <= len(text)",
-        ),
-        "RPT-PRED-OFFSET-MISMATCH": error(
-            "span text differs from text[start:end]",
-            "count offsets in code points (not UTF-16 units or bytes), or fix the span text",
-        ),
-        "RPT-PRED-LABEL-UNKNOWN": error("span label not in the schema", "use a label of schema/schema.yaml"),
-        "RPT-PRED-ATTR-VALUE": error(
-            "attribute value not in the schema", "use a value of schema/schema.yaml, or leave the attribute out"
-        ),
-        "RPT-PRED-ID-DUPLICATE": error("span id used twice in one document", "give each span a unique id"),
-        "RPT-PRED-REL-UNKNOWN": error("relation label not in the schema", "use a relation of schema/schema.yaml"),
-        "RPT-PRED-REL-MISSING-ARG": error(
-            "relation names a span id that does not exist", "point head and tail at span ids of the same record"
-        ),
-        "RPT-EVAL-GOLD-INVALID": error(
-            "gold documents cannot be scored", "run `reportedly validate` on the gold and fix what it reports"
-        ),
         "RPT-EVAL-NO-GOLD": error("no gold documents to score against", "check --gold and --split"),
         "RPT-EVAL-SPLIT-MISSING": error(
             "split file not found", "use a split of corpus/splits/ (train, dev, test) or --split all"

@@ -65,7 +65,7 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
         if doc_id not in by_id:
             problems.append(
                 Incident(
-                    "RPT-EVAL-GOLD-INVALID",
+                    "RPT-SPLIT-MISSING-DOC",
                     f"split names {doc_id!r}, which is not in {folder}",
                     str(split_file),
                     number,

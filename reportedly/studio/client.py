@@ -32,7 +32,7 @@ from reportedly.document import Document, atomic_write_text, dumps_document
 from reportedly.incidents import Incident
 from reportedly.schema import TEXT_NAME, Schema
 from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
-from reportedly.validate import check_document
+from reportedly.validate import Role, check_document
 
 DEFAULT_PROJECT = "reportedly"
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -319,27 +319,6 @@ class PushResult:
     check_seconds: float = 0.0  # checking the predictions before anything is sent
 
 
-def vocabulary_errors(doc: Document, schema: Schema) -> list[str]:
-    """Labels, attributes, values and relations of ``doc`` that the schema does not define."""
-    errors = []
-    for span in doc.spans:
-        if span.label not in schema.label_names:
-            errors.append(f"span {span.id}: unknown label {span.label!r}")
-            continue
-        allowed = {a.name: a for a in schema.attributes_of(span.label)}
-        for name, value in span.attrs.items():
-            if name not in allowed:
-                errors.append(f"span {span.id}: {span.label} has no attribute {name!r}")
-            elif value not in allowed[name].value_names:
-                errors.append(f"span {span.id}: {name} is {value!r}, not one of {list(allowed[name].value_names)}")
-    errors += [
-        f"relation {r.head} -> {r.tail}: unknown label {r.label!r}"
-        for r in doc.relations
-        if r.label not in schema.relation_names
-    ]
-    return errors
-
-
 def check_predictions(
     documents: Sequence[Document], predictions: Sequence[Document], schema: Schema, interface: Any
 ) -> list[str]:
@@ -352,11 +331,8 @@ def check_predictions(
     check = ConfigCheck(interface)
     errors: list[str] = []
     for pred in predictions:
-        found = [f"prediction {pred.id}: {e}" for e in vocabulary_errors(pred, schema)]
-        found += [
-            f"prediction {pred.id}: {i.render()}"
-            for i in check_document(pred, schema)
-            if i.severity.value == "error" and i.code != "RPT-ATTR-MISSING"
+        found = [
+            f"prediction {pred.id}: {i.render()}" for i in check_document(pred, schema, Role.PREDICTION) if i.is_error
         ]
         if pred.id in texts and pred.text != texts[pred.id]:
             found.append(f"prediction {pred.id}: its text differs from the document's")
@@ -580,7 +556,9 @@ def write_layers(
         path = Path(out) / layer.annotator / f"{layer.doc_id}.json"
         # the conversion admits only the schema's labels, attributes, values and relations, and writes
         # the provenance itself: what is left to check is the document's own consistency
-        result.incidents += [replace(i, file=str(path)) for i in check_document(layer.document, schema)]
+        result.incidents += [
+            replace(i, file=str(path)) for i in check_document(layer.document, schema, Role.ANNOTATION)
+        ]
         content = dumps_document(layer.document)
         key = str(path.resolve())
         if path.exists():
