@@ -16,6 +16,7 @@ from typing import Any
 from reportedly.agreement import span_key
 from reportedly.align import Aligner
 from reportedly.document import Document, Relation, Span, sorted_spans
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 from reportedly.scoring.matching import match_spans
 
@@ -23,8 +24,8 @@ NONE = "none"
 NEW = "new"
 
 
-class AdjudicationError(ValueError):
-    code = "RPT-ADJUDICATE"
+class AdjudicationError(ReportedlyError):
+    default_code = "RPT-ADJUDICATE"
 
 
 @dataclass

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reportedly.incidents import Incident, ReportedlyError
 
-class DocumentError(ValueError):
+
+class DocumentError(ReportedlyError):
     """A record that cannot be read as a document; ``where`` names the file and line or id."""
 
     def __init__(self, message: str, *, where: str = "", code: str = "RPT-SCHEMA") -> None:
-        self.code = code
         self.where = where
-        super().__init__(f"{where}: {message}" if where else message)
+        super().__init__(Incident(code, message, where or None), f"{where}: {message}" if where else message)
 
 
 @dataclass(frozen=True)

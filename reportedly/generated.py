@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportedly.document import atomic_write_text
+from reportedly.incidents import ReportedlyError
 
 
-class GeneratedSectionError(ValueError):
-    code = "RPT-GENERATED-MARKERS"
+class GeneratedSectionError(ReportedlyError):
+    default_code = "RPT-GENERATED-MARKERS"
 
 
 @dataclass(frozen=True)

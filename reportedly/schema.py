@@ -17,6 +17,8 @@ from xml.sax.saxutils import quoteattr
 
 import yaml
 
+from reportedly.incidents import Incident, ReportedlyError
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCHEMA_PATH = PACKAGE_ROOT / "schema" / "schema.yaml"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -24,12 +26,11 @@ LABEL_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class SchemaError(ValueError):
+class SchemaError(ReportedlyError):
     """schema.yaml is not well formed; the message names the key path and the fix."""
 
     def __init__(self, path: Path, key: str, message: str) -> None:
-        self.code = "RPT-SCHEMA-FILE"
-        super().__init__(f"{path}: {key}: {message}")
+        super().__init__(Incident("RPT-SCHEMA-FILE", f"{key}: {message}", str(path)), f"{path}: {key}: {message}")
 
 
 @dataclass(frozen=True)

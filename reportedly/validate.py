@@ -19,89 +19,12 @@ from typing import Any
 import jsonschema
 
 from reportedly.document import Document, DocumentError, document_from_dict
-from reportedly.incidents import COMMON, Code, Incident, Severity, register
+from reportedly.incidents import VALIDATE, Code, Incident, Severity, catalogue
 from reportedly.schema import Schema, document_json_schema
 from reportedly.splits import parse_split
 
-# The catalogue: codes are stable; add new ones, never rename or reuse old ones.
-CODES: dict[str, Code] = register(
-    {
-        **COMMON,
-        "RPT-LABEL-UNKNOWN": Code(Severity.ERROR, "unknown span label", "use a label defined in schema/schema.yaml"),
-        "RPT-ATTR-UNKNOWN": Code(
-            Severity.ERROR, "attribute not defined for this label", "remove it or use an attribute of this label"
-        ),
-        "RPT-ATTR-VALUE": Code(Severity.ERROR, "unknown attribute value", "use a value listed in schema/schema.yaml"),
-        "RPT-ATTR-MISSING": Code(Severity.ERROR, "required attribute missing", "add the attribute to the span"),
-        "RPT-META-VALUE": Code(
-            Severity.ERROR, "unknown meta value", "use a value listed under meta in schema/schema.yaml"
-        ),
-        "RPT-OFFSET-RANGE": Code(
-            Severity.ERROR,
-            "offsets outside the text or empty span",
-            "offsets are half-open [start, end) code points with 0 <= start < end <= len(text)",
-        ),
-        "RPT-OFFSET-MISMATCH": Code(
-            Severity.ERROR,
-            "span text differs from text[start:end]",
-            "recompute the offsets in code points (not UTF-16 units or bytes), or correct the span text",
-        ),
-        "RPT-SPAN-WHITESPACE": Code(
-            Severity.WARNING,
-            "span starts or ends with whitespace",
-            "trim the span to its first and last visible character",
-        ),
-        "RPT-SPAN-DUPLICATE": Code(Severity.WARNING, "two spans with the same label and offsets", "delete one of them"),
-        "RPT-SPAN-CROSSING": Code(
-            Severity.ERROR,
-            "two spans of one label cross",
-            "spans of one label may nest but never cross; fix one boundary",
-        ),
-        "RPT-ID-DUPLICATE": Code(Severity.ERROR, "span id used twice in one document", "give each span a unique id"),
-        "RPT-REL-UNKNOWN": Code(
-            Severity.ERROR, "unknown relation label", "use a relation defined in schema/schema.yaml"
-        ),
-        "RPT-REL-MISSING-ARG": Code(
-            Severity.ERROR,
-            "relation points to a span id that does not exist",
-            "point head and tail at existing span ids",
-        ),
-        "RPT-REL-ARG-TYPE": Code(
-            Severity.ERROR,
-            "relation argument has the wrong label",
-            "check the relation's head and tail labels in the schema",
-        ),
-        "RPT-REL-SELF": Code(Severity.ERROR, "relation from a span to itself", "remove the relation"),
-        "RPT-REL-DUPLICATE": Code(Severity.WARNING, "the same relation twice", "delete the repeated relation"),
-        "RPT-PROVENANCE": Code(
-            Severity.ERROR,
-            "provenance missing or inconsistent with where the file lives",
-            "set provenance.layer (gold in corpus/documents, annotation in corpus/layers/<annotator>) and annotators",
-        ),
-        "RPT-DOC-DUPLICATE": Code(Severity.ERROR, "document id used twice", "give each document a unique id"),
-        "RPT-DOC-FILENAME": Code(
-            Severity.ERROR, "file name does not match the document id", "rename the file to <id>.json"
-        ),
-        "RPT-SPLIT-MISSING-DOC": Code(
-            Severity.ERROR,
-            "split names a document that does not exist",
-            "remove the id or add corpus/documents/<id>.json",
-        ),
-        "RPT-SPLIT-DUPLICATE": Code(Severity.ERROR, "split names a document twice", "delete the repeated line"),
-        "RPT-SPLIT-OVERLAP": Code(Severity.ERROR, "document in two splits", "keep the id in exactly one split file"),
-        "RPT-SPLIT-UNASSIGNED": Code(
-            Severity.WARNING, "document in no split", "add its id to one of corpus/splits/{train,dev,test}.txt"
-        ),
-        "RPT-LAYER-ORPHAN": Code(
-            Severity.WARNING, "layer for a document that has no gold file", "add the gold document or remove the layer"
-        ),
-        "RPT-LAYER-TEXT": Code(
-            Severity.ERROR,
-            "layer text differs from the gold text",
-            "re-annotate on the gold text, or fix the gold text",
-        ),
-    }
-)
+# The validator's part of the catalogue in reportedly.incidents.
+CODES: dict[str, Code] = catalogue(VALIDATE)
 
 
 class Role(StrEnum):

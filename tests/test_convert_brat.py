@@ -344,7 +344,7 @@ def test_export_reports_what_the_mapping_cannot_write(schema: Schema, attributio
 
 
 def test_every_error_code_has_an_invalid_fixture() -> None:
-    brat_errors = {code for code, c in CODES.items() if code.startswith("RPT-BRAT") and c.level == "error"}
+    brat_errors = {code for code, c in CODES.items() if code.startswith("RPT-BRAT") and c.severity == "error"}
     covered_elsewhere = {"RPT-BRAT-MAPPING", "RPT-BRAT-EXPORT", "RPT-BRAT-GOLD-TEXT"}
     assert {p.name for p in INVALID} >= brat_errors - covered_elsewhere
 

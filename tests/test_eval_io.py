@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from test_scoring_fixtures import gold_documents, perturbed
 
-from reportedly.document import Document, document_to_dict, make_span, write_document, write_jsonl
+from reportedly.document import Document, Span, document_to_dict, make_span, write_document, write_jsonl
 from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
-from reportedly.scoring.incidents import CODES, EvaluationError
+from reportedly.scoring.incidents import EvaluationError
+from reportedly.validate import validate_paths
 
 
 def _lines(docs: list[Document], *, include_text: bool = True) -> list[str]:
@@ -135,9 +136,41 @@ def test_span_level_problems_are_all_reported(tmp_path: Path, schema: Schema) ->
     assert _codes(exc) == [("RPT-ATTR-VALUE", 1)]
 
 
-def test_every_raised_code_is_in_the_catalogue() -> None:
-    for code, entry in CODES.items():
-        assert code.startswith("RPT-") and entry.fix and entry.summary
+def test_gold_problems_carry_gold_codes_and_name_the_gold(tmp_path: Path, schema: Schema) -> None:
+    """A gold span whose text does not match its offsets is refused, under the validator's code."""
+    gold = gold_documents()
+    span = gold[0].spans[0]
+    wrong = Span(span.id, span.label, span.start, span.end, span.text + "x", dict(span.attrs))
+    bad = Document(gold[0].id, gold[0].text, gold[0].meta, (wrong, *gold[0].spans[1:]), gold[0].relations)
+    corpus = _corpus(tmp_path / "corpus", [bad, *gold[1:]], None)
+    with pytest.raises(EvaluationError) as exc:
+        evaluate(corpus, gold, schema=schema, resamples=0, split="all")
+    assert [(i.code, i.doc_id, i.span_id) for i in exc.value.incidents] == [("RPT-OFFSET-MISMATCH", bad.id, span.id)]
+    assert exc.value.incidents[0].file == str(corpus)
+    validated = validate_paths([corpus / "documents"], schema).incidents
+    assert [(i.code, i.span_id) for i in validated if i.is_error] == [("RPT-OFFSET-MISMATCH", span.id)]
+
+
+def test_validate_and_eval_agree_on_which_predictions_are_valid(tmp_path: Path, schema: Schema) -> None:
+    gold = gold_documents()
+    text = gold[0].text
+    pred = Document(
+        gold[0].id,
+        text,
+        spans=(
+            make_span(text, "A", "CLAIM", 0, 5),  # no quote attribute: fine for a prediction
+            make_span(text, "B", "HEDGE", 15, 18, hedge_type="sarcastic"),
+            Span("C", "CUE", 0, 4, "nope"),
+        ),
+        provenance={"layer": "prediction", "system": "s"},
+    )
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(_lines([pred])) + "\n", encoding="utf-8")
+    with pytest.raises(EvaluationError) as exc:
+        evaluate(gold, path, schema=schema, resamples=0)
+    scored = sorted(i.code for i in exc.value.incidents)
+    assert scored == ["RPT-ATTR-VALUE", "RPT-OFFSET-MISMATCH"]
+    assert sorted(i.code for i in validate_paths([path], schema).incidents if i.is_error) == scored
 
 
 def _corpus(root: Path, docs: list[Document], split: list[str] | None) -> Path:

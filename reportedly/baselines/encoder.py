@@ -22,6 +22,7 @@ from typing import Any
 from reportedly.baselines import bio
 from reportedly.baselines.heads import Heads
 from reportedly.document import Document, Span, document_to_dict
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 from reportedly.sentences import sentences
 
@@ -37,8 +38,8 @@ MAX_TOKENS = 192
 TAGS = ("O", "B", "I")
 
 
-class ModelFilesError(RuntimeError):
-    code = "RPT-BASELINE-MODEL"
+class ModelFilesError(ReportedlyError):
+    default_code = "RPT-BASELINE-MODEL"
 
 
 @cache

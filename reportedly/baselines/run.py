@@ -7,13 +7,14 @@ from pathlib import Path
 
 from reportedly.baselines import SYSTEMS
 from reportedly.document import Document
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 
 DEFAULT_CACHE = Path(".cache") / "baselines"
 
 
-class UnknownBaselineError(ValueError):
-    code = "RPT-BASELINE-UNKNOWN"
+class UnknownBaselineError(ReportedlyError):
+    default_code = "RPT-BASELINE-UNKNOWN"
 
 
 def run_baseline(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from reportedly.align import DEFAULT_FUZZY_THRESHOLD, align_document
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
@@ -55,7 +56,7 @@ OverwriteOption = Annotated[
 def _report(issues: Iterable[Issue]) -> None:
     for issue in issues:
         style = "red" if issue.level == "error" else "yellow"
-        err_console.print(f"[{style}]{issue.render()}[/]", highlight=False, soft_wrap=True, markup=True, emoji=False)
+        err_console.print(Text(issue.render(), style=style), highlight=False, soft_wrap=True)
 
 
 def _stop_on_errors(issues: Sequence[Issue]) -> None:
@@ -120,7 +121,7 @@ def _validate(
 
 def _print_incident(incident: Incident) -> None:
     style = "red" if incident.severity is Severity.ERROR else "yellow"
-    err_console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True, emoji=False)
+    err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
 
 
 def _document_files(documents: Sequence[Document], out: Path) -> dict[Path, str]:

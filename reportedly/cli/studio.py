@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.cli.convert import convert_app
-from reportedly.convert.labelstudio import Problem, Severity
+from reportedly.convert.labelstudio import Problem
 from reportedly.document import DocumentError, atomic_write_text, read_jsonl
+from reportedly.incidents import Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
 from reportedly.studio import client as studio_client
 from reportedly.studio import server as studio_server
@@ -81,19 +83,18 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
 def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        err_console.print(f"[{style}]{problem.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+        err_console.print(Text(problem.render(), style=style), highlight=False, soft_wrap=True)
 
 
 def _report_layers(result: studio_client.WriteResult, out: Path) -> None:
     _print_problems(result.problems)
     for incident in result.incidents:
         style = "red" if incident.severity.value == "error" else "yellow"
-        err_console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+        err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
     for path in result.kept_local:
         err_console.print(
-            f"[yellow]{path}: edited here since the last pull; kept (--force overwrites it)[/]",
+            Text(f"{path}: edited here since the last pull; kept (--force overwrites it)", style="yellow"),
             highlight=False,
-            markup=True,
         )
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
     console.print(
@@ -286,7 +287,7 @@ def studio_push(
     except StudioError as exc:
         raise _studio_fail(exc) from None
     for conflict in result.conflicts:
-        err_console.print(f"[red]{conflict}[/]", highlight=False, markup=True)
+        err_console.print(Text(conflict, style="red"), highlight=False)
     predicted = (
         f"; predictions of {system}: {result.predictions_created} created, {result.predictions_updated} "
         f"updated, {result.predictions_unchanged} unchanged"

@@ -31,10 +31,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from reportedly.document import Document, Relation, Span, codepoint_offset_from_utf16, sorted_spans
+from reportedly.incidents import REGISTRY, ReportedlyError, Severity
 from reportedly.schema import LABELS_NAME, TEXT_NAME, AttributeDef, RelationDef, Schema
 
 DOC_ID_KEY = "doc_id"
@@ -44,32 +44,6 @@ METHOD_INDEPENDENT = "Label Studio annotation (independent pass)"
 METHOD_FROM_PREDICTION = "model pre-annotation corrected in Label Studio"
 METHOD_FROM_ANNOTATION = "Label Studio annotation started from another annotation (not independent)"
 _SLUG = re.compile(r"[^a-z0-9._-]+")
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-# Stable codes of this module; an error stops one annotation from being converted, a warning does not.
-CODES: dict[str, tuple[Severity, str]] = {
-    "RPT-LS-FORMAT": (Severity.ERROR, "not a Label Studio JSON export (a list of tasks with annotations)"),
-    "RPT-LS-TASK": (Severity.ERROR, "task data has no text"),
-    "RPT-LS-TASK-ID": (Severity.WARNING, "task data has no doc_id; the layer is named after the task id"),
-    "RPT-LS-RANGE": (Severity.ERROR, "region offsets are not a non-empty range inside the text"),
-    "RPT-LS-OFFSET": (Severity.ERROR, "region text differs from text[start:end]"),
-    "RPT-LS-UTF16": (Severity.WARNING, "region offsets were UTF-16 code units; converted to code points"),
-    "RPT-LS-NO-TEXT": (Severity.WARNING, "region has no value.text to check; offsets taken as code points"),
-    "RPT-LS-LABEL": (Severity.ERROR, "region label missing, repeated or not in the schema"),
-    "RPT-LS-CHOICE": (Severity.ERROR, "attribute choice not in the schema or not attached to a span"),
-    "RPT-LS-RELATION": (Severity.ERROR, "relation not in the schema or pointing to a missing region"),
-    "RPT-LS-RELATION-FLIPPED": (Severity.WARNING, "relation drawn tail to head; turned round by its labels"),
-    "RPT-LS-UNCONVERTED": (Severity.WARNING, "result the schema cannot hold; kept in provenance.unconverted_results"),
-    "RPT-LS-CONFIG": (Severity.ERROR, "result rejected by Label Studio's LabelInterface for this config"),
-    "RPT-LS-DUPLICATE": (Severity.WARNING, "several annotations of one annotator on one task; the newest kept"),
-    "RPT-LS-SKIPPED": (Severity.WARNING, "annotation was skipped (cancelled) by its annotator; not converted"),
-    "RPT-LS-DRAFT": (Severity.WARNING, "draft not yet submitted; not converted"),
-}
 
 
 @dataclass(frozen=True)
@@ -85,7 +59,11 @@ class Problem:
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code][0]
+        return REGISTRY[self.code].severity
+
+    @property
+    def fix(self) -> str:
+        return REGISTRY[self.code].fix
 
     def location(self) -> str:
         parts = [
@@ -97,13 +75,13 @@ class Problem:
         return ", ".join(p for p in parts if p) or "export"
 
     def render(self) -> str:
-        return f"{self.location()}: {self.severity.value} {self.code}: {self.message}"
+        return f"{self.location()}: {self.severity.value} {self.code}: {self.message}. Fix: {self.fix}."
 
 
-class ConversionError(ValueError):
+class ConversionError(ReportedlyError):
     """A document that cannot be expressed in this Label Studio config (e.g. an attribute it lacks)."""
 
-    code = "RPT-LS-FORMAT"
+    default_code = "RPT-LS-FORMAT"
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,12 @@ from reportedly.convert.labelstudio import (
     ConfigCheck,
     ExportConversion,
     Problem,
-    Severity,
     document_to_prediction,
     document_to_task,
     export_to_layers,
 )
 from reportedly.document import Document, atomic_write_text, dumps_document
-from reportedly.incidents import Incident
+from reportedly.incidents import Incident, Severity
 from reportedly.schema import TEXT_NAME, Schema
 from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
 from reportedly.validate import Role, check_document

@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reportedly.incidents import Incident, ReportedlyError
+
 DEFAULT_DIR = Path(".studio")
 DEFAULT_PORT = 8080
 DEFAULT_ADMIN = "admin@reportedly.local"
@@ -45,12 +47,11 @@ QUIET_ENV = {"LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "SEN
 START_TIMEOUT_S = 300.0  # a first start migrates the database: about a minute, more on a slow disk
 
 
-class StudioError(RuntimeError):
+class StudioError(ReportedlyError):
     """A problem talking to or running Label Studio; the message says what to do."""
 
     def __init__(self, message: str, code: str) -> None:
-        self.code = code
-        super().__init__(message)
+        super().__init__(Incident(code, message), message)
 
 
 def mask(secret: str) -> str:
