@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportedly.agreement import span_key
-from reportedly.align import Aligner
 from reportedly.document import Document, Relation, Span, sorted_spans
 from reportedly.incidents import ReportedlyError
+from reportedly.quotes import Aligner
 from reportedly.schema import Schema
 from reportedly.scoring.matching import match_spans
 

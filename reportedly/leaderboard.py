@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.result import EvalResult, Interval
 
 HEADLINE = "spans_strict_micro_f"

@@ -17,8 +17,8 @@ from reportedly.adjudicate import AdjudicationError, Decision, apply_decisions, 
 from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli import app
 from reportedly.document import Document, Relation, Span, make_span, read_document, write_document
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.matching import match_spans
 from reportedly.validate import check_document
 

@@ -9,8 +9,8 @@ import pytest
 from test_scoring_fixtures import gold_documents, perturbed
 
 from reportedly.document import Document, Span, document_to_dict, make_span, write_document, write_jsonl
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.incidents import EvaluationError
 from reportedly.validate import validate_paths
 
@@ -213,7 +213,7 @@ def test_unknown_track_and_empty_predictions(tmp_path: Path, schema: Schema) -> 
 def test_the_documented_example_runs() -> None:
     import doctest
 
-    import reportedly.evaluation
+    import reportedly.scoring.evaluate
 
-    outcome = doctest.testmod(reportedly.evaluation)
+    outcome = doctest.testmod(reportedly.scoring.evaluate)
     assert outcome.attempted > 0 and outcome.failed == 0

@@ -29,7 +29,7 @@ from typing import Any
 from nervaluate import Evaluator
 
 from reportedly.document import Document, Span, read_jsonl, write_jsonl
-from reportedly.evaluation import evaluate
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.spans import CATEGORIES, SCHEMES
 
 LABELS = ("CLAIM", "SOURCE", "CUE", "HEDGE")

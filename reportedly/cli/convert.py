@@ -1,6 +1,6 @@
 """``reportedly convert ...``: brat, CoNLL, plain text and quoted strings to and from documents.
 
-Each command calls one converter of :mod:`reportedly.convert` (or :func:`reportedly.align.align_document`),
+Each command calls one converter of :mod:`reportedly.convert` (or :func:`reportedly.quotes.align_document`),
 prints every issue with its place and fix, validates what it would write, and writes nothing when
 there is an error. Files are written atomically, and an existing file with other content is only
 replaced with ``--overwrite``.
@@ -17,7 +17,6 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from reportedly.align import DEFAULT_FUZZY_THRESHOLD, align_document
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.convert.brat import (
     DISCONTINUOUS_POLICIES,
@@ -39,6 +38,7 @@ from reportedly.document import (
     read_documents,
 )
 from reportedly.incidents import Incident, Severity
+from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD, align_document
 from reportedly.schema import Schema
 from reportedly.validate import Role, validate_record
 

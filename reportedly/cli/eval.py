@@ -9,10 +9,11 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.document import atomic_write_text
-from reportedly.evaluation import DEFAULT_RESAMPLES, TRACKS, evaluate
+from reportedly.scoring.evaluate import DEFAULT_RESAMPLES, evaluate
 from reportedly.scoring.html import to_html
 from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.report import headline_rows, to_json, to_markdown
+from reportedly.scoring.tracks import TRACKS
 
 FORMATS = ("json", "md", "html")
 

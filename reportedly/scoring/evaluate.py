@@ -26,7 +26,7 @@ from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
 from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
 from reportedly.scoring.arrays import offsets, span_columns
-from reportedly.scoring.attributes import attribute_codes, attribute_columns, attribute_metrics
+from reportedly.scoring.attributes import attribute_codes
 from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
 from reportedly.scoring.matching import align_spans
@@ -36,15 +36,12 @@ from reportedly.scoring.relations import (
     RelationColumns,
     match_relations,
     relation_columns,
-    relation_columns_counts,
-    relation_metrics,
 )
 from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, Interval, SliceResult, Versions
 from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
-from reportedly.scoring.spans import span_columns_of, span_counts, span_metrics
+from reportedly.scoring.tracks import TRACKS, Aligned, Track, resolve
 from reportedly.validate import Place, Role, check_document
 
-TRACKS = ("spans", "attributes", "relations", "profile", "slices")
 DEFAULT_RESAMPLES = 10_000
 
 Predicted = Sequence[Document] | PredictionSet | Path | str
@@ -80,10 +77,7 @@ def evaluate(
     ``gold`` and ``predicted`` are documents, loaded sets, or paths (a corpus folder, a folder of
     document files, or a JSONL file). Raises :class:`EvaluationError` listing every problem.
     """
-    unknown = [t for t in tracks if t not in TRACKS]
-    if unknown:
-        message = f"unknown track(s) {unknown}; known: {list(TRACKS)}"
-        raise EvaluationError([Incident("RPT-EVAL-TRACK-UNKNOWN", message)])
+    chosen = resolve(tracks)
     if resamples < 0 or not 0.0 < confidence < 1.0:
         raise EvaluationError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
     schema = schema or load_schema()
@@ -94,7 +88,7 @@ def evaluate(
     gold_docs = list(gold_set.documents)
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
-    shared = _Shared(gold_docs, schema, tuple(tracks), gold_set.source)
+    shared = _Shared(gold_docs, schema, chosen, gold_set.source)
     first = _prediction_set(predicted, texts, system)
     warnings: list[Incident] = []
     alignment = alignment_summary(first.documents)
@@ -211,8 +205,9 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
 class _Shared:
     """What both systems share: the gold, its columns, the schema and the slice definitions."""
 
-    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[str, ...], source: str) -> None:
-        self.gold, self.schema, self.tracks = gold, schema, tracks
+    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[Track, ...], source: str) -> None:
+        self.gold, self.schema, self.chosen = gold, schema, tracks
+        self.tracks = tuple(t.name for t in tracks)
         self.labels = schema.label_names
         self.label_index = {name: i for i, name in enumerate(self.labels)}
         self.relation_names = schema.relation_names
@@ -228,9 +223,9 @@ class _Shared:
         if problems:
             raise EvaluationError(problems)
         self.gold_spans = span_columns(gold, self.offsets, self.label_index)
-        needs_relations = bool({"relations", "profile", "slices"} & set(tracks))
+        needs_relations = any(t.needs_relations for t in tracks)
         self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
-        self.starts = sentence_starts([d.text for d in gold]) if "slices" in tracks else []
+        self.starts = sentence_starts([d.text for d in gold]) if "slices" in self.tracks else []
 
 
 def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident]) -> _System:
@@ -262,41 +257,24 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
     if shared.gold_relations is not None:
         pred_relations = relation_columns(aligned, pred_spans, shared.relation_names)
     match = align_spans(shared.gold_spans, pred_spans)
-    codes = attribute_codes(match, schema) if {"attributes", "slices"} & set(tracks) else None
     rel_pairs = None
     if shared.gold_relations is not None and pred_relations is not None:
         rel_pairs = match_relations(match, shared.gold_relations, pred_relations)
+    needs_attributes = any(t.needs_attributes for t in shared.chosen)
+    aligned_set = Aligned(
+        schema,
+        n_docs,
+        match,
+        attribute_codes(match, schema) if needs_attributes else None,
+        shared.gold_relations,
+        pred_relations,
+        rel_pairs,
+    )
 
     def tables(group: Group, gold_in: ItemMasks | None, pred_in: ItemMasks | None) -> None:
-        g_spans = gold_in.spans if gold_in is not None else None
-        p_spans = pred_in.spans if pred_in is not None else None
-        if "spans" in tracks:
-            counts = span_counts(match, n_docs=n_docs, n_labels=len(shared.labels), gold_in=g_spans, pred_in=p_spans)
-            group.add(span_columns_of(counts, shared.labels), span_metrics(shared.labels))
-        if "attributes" in tracks and codes is not None:
-            group.add(
-                attribute_columns(match, codes, schema, n_docs=n_docs, gold_in=g_spans, pred_in=p_spans),
-                attribute_metrics(schema),
-            )
-        gold_relations = shared.gold_relations
-        if (
-            "relations" in tracks
-            and rel_pairs is not None
-            and gold_relations is not None
-            and pred_relations is not None
-        ):
-            group.add(
-                relation_columns_counts(
-                    rel_pairs,
-                    gold_relations,
-                    pred_relations,
-                    shared.relation_names,
-                    n_docs=n_docs,
-                    gold_in=gold_in.relations if gold_in is not None else None,
-                    pred_in=pred_in.relations if pred_in is not None else None,
-                ),
-                relation_metrics(shared.relation_names),
-            )
+        for track in shared.chosen:
+            if track.tables is not None:
+                track.tables(aligned_set, group, gold_in, pred_in)
 
     whole = Group("")
     tables(whole, None, None)
