@@ -35,9 +35,9 @@ import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
+from reportedly.corpus import Layers
 from reportedly.document import Document, Relation, Span
 from reportedly.incidents import Incident
-from reportedly.layers import Layers
 from reportedly.schema import Schema
 from reportedly.scoring._types import IntArray
 from reportedly.scoring.arrays import offsets, span_columns

@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from reportedly.corpus import Corpus, is_corpus
 from reportedly.document import Document, DocumentError, document_from_dict
 from reportedly.incidents import VALIDATE, Code, Incident, Severity, catalogue
 from reportedly.schema import Schema, document_json_schema
@@ -420,17 +421,14 @@ def _validate_json_text(
         result.documents.append((doc, line))
 
 
-def is_corpus(path: Path) -> bool:
-    return (path / "documents").is_dir()
-
-
 def validate_corpus(root: Path, schema: Schema) -> Report:
     """Documents, annotator layers and splits of a corpus folder, and how they fit together."""
-    root = Path(root)
+    corpus = Corpus(root)
+    listed = corpus.files()
     incidents: list[Incident] = []
     gold: dict[str, Document] = {}
     files = documents = 0
-    for path in sorted((root / "documents").glob("*.json")):
+    for path in listed.documents:
         files += 1
         result = validate_file(path, schema, expected_layer=Role.GOLD)
         incidents += result.incidents
@@ -445,37 +443,30 @@ def validate_corpus(root: Path, schema: Schema) -> Report:
                 )
             gold[doc.id] = doc
             documents += 1
-    layers_root = root / "layers"
-    for layer_dir in sorted(p for p in layers_root.glob("*") if p.is_dir()):
-        for path in sorted(layer_dir.glob("*.json")):
-            files += 1
-            result = validate_file(path, schema, expected_layer=(Role.ANNOTATION, Role.AUDIT), annotator=layer_dir.name)
-            incidents += result.incidents
-            for doc, _ in result.documents:
-                if doc.id != path.stem:
-                    incidents.append(
-                        Incident(
-                            "RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}", str(path), None, doc.id
-                        )
-                    )
-                if doc.id not in gold:
-                    incidents.append(
-                        Incident("RPT-LAYER-ORPHAN", f"no corpus/documents/{doc.id}.json", str(path), None, doc.id)
-                    )
-                elif gold[doc.id].text != doc.text:
-                    incidents.append(
-                        Incident(
-                            "RPT-LAYER-TEXT", "the text differs from the gold document's text", str(path), None, doc.id
-                        )
-                    )
-    incidents += validate_splits(root / "splits", set(gold))
+    for annotator, path in listed.layers:
+        files += 1
+        result = validate_file(path, schema, expected_layer=(Role.ANNOTATION, Role.AUDIT), annotator=annotator)
+        incidents += result.incidents
+        for doc, _ in result.documents:
+            if doc.id != path.stem:
+                incidents.append(
+                    Incident("RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}", str(path), None, doc.id)
+                )
+            if doc.id not in gold:
+                message = f"no {corpus.document_file(doc.id)}"
+                incidents.append(Incident("RPT-LAYER-ORPHAN", message, str(path), None, doc.id))
+            elif gold[doc.id].text != doc.text:
+                message = "the text differs from the gold document's text"
+                incidents.append(Incident("RPT-LAYER-TEXT", message, str(path), None, doc.id))
+    incidents += validate_splits(listed.splits, set(gold), folder=corpus.splits_folder)
     return Report(incidents, files, documents)
 
 
-def validate_splits(folder: Path, known: set[str]) -> list[Incident]:
+def validate_splits(paths: Sequence[Path], known: set[str], *, folder: Path) -> list[Incident]:
+    """Split files (listed by :class:`~reportedly.corpus.Corpus`) against the known document ids."""
     incidents: list[Incident] = []
     assigned: dict[str, str] = {}
-    for path in sorted(Path(folder).glob("*.txt")):
+    for path in paths:
         raw, problems = _read_text(path)
         incidents += problems
         seen: set[str] = set()
@@ -498,7 +489,7 @@ def validate_splits(folder: Path, known: set[str]) -> list[Incident]:
                 )
             else:
                 assigned[doc_id] = path.stem
-    if any(Path(folder).glob("*.txt")):
+    if paths:
         for doc_id in sorted(known - set(assigned)):
             incidents.append(Incident("RPT-SPLIT-UNASSIGNED", f"{doc_id!r} is in no split", str(folder), None, doc_id))
     return incidents

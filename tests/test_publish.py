@@ -23,6 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from reportedly.cli import app
+from reportedly.corpus import Corpus
 from reportedly.document import (
     Document,
     Relation,
@@ -42,7 +43,7 @@ from reportedly.publish import (
     spans_from_tags,
     verify_checksums,
 )
-from reportedly.publish.corpus import markdown_section, split_ids
+from reportedly.publish.corpus import markdown_section
 from reportedly.publish.dataset import segments, tag_column, token_rows
 from reportedly.schema import Schema
 from reportedly.sentences import sentences
@@ -735,14 +736,14 @@ def test_cli_push_reads_the_token_from_the_environment(
 
 def test_publish_the_real_corpus(tmp_path: Path, schema: Schema) -> None:
     real = ROOT / "corpus"
-    listed = [i for split in (real / "splits").glob("*.txt") for i in split_ids(split)]
+    listed = [i for ids in Corpus(real).splits.values() for i in ids]
     if not listed:
         pytest.skip("corpus/splits/ lists no document yet (the annotation round is producing them)")
     start = time.perf_counter()
     publish(real, tmp_path / "out", schema=schema)
     dataset = _load(tmp_path / "out", None, tmp_path / "cache")
     for split, rows in dataset.items():
-        ids = split_ids(real / "splits" / f"{split}.txt")
+        ids = list(Corpus(real).splits[split])
         assert len(rows) == len(ids)
         for row, doc_id in zip(rows, ids, strict=True):
             assert document_from_row(row, rows.features) == read_document(real / "documents" / f"{doc_id}.json")

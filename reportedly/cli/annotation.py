@@ -11,10 +11,10 @@ import typer
 from reportedly.adjudicate import AdjudicationError, apply_decisions, merge, parse_decisions
 from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
+from reportedly.corpus import Layers, read_layers
 from reportedly.document import DocumentError, atomic_write_text, read_document, write_document
 from reportedly.generated import GeneratedSectionError, update, update_section
 from reportedly.incidents import Severity
-from reportedly.layers import Layers, read_layers
 from reportedly.validate import check_document
 
 AGREEMENT_SECTION = "agreement"

@@ -29,6 +29,7 @@ from reportedly.convert.brat import (
 from reportedly.convert.conll import export_conll, import_conll
 from reportedly.convert.issues import ConvertError, Issue
 from reportedly.convert.plain import import_texts
+from reportedly.corpus import Corpus
 from reportedly.document import (
     Document,
     DocumentError,
@@ -331,7 +332,7 @@ def brat_import(
         raise fail(f"{folder} is not a folder", "RPT-PATH-MISSING")
     schema = open_schema(schema_path)
     brat_mapping = _mapping(mapping, schema)
-    gold_dir = gold if gold is not None else out.parent / "documents"
+    gold_dir = gold if gold is not None else Corpus(out.parent).documents_folder
     gold_docs = None
     if gold is not None or gold_dir.is_dir():
         gold_docs = {doc.id: doc for doc in _read(gold_dir, "gold documents")}

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
+from reportedly.corpus import Corpus, is_corpus
 from reportedly.document import DocumentError, read_documents
 from reportedly.generated import GeneratedSectionError, update_section
 from reportedly.incidents import Severity
@@ -105,9 +106,8 @@ def stats(
     Example: reportedly stats corpus --readme corpus/README.md
     """
     schema = open_schema(schema_path)
-    folder = path / "documents" if (path / "documents").is_dir() else path
     try:
-        docs = read_documents(folder)
+        docs = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
     except (DocumentError, OSError) as exc:
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
@@ -135,8 +135,8 @@ def splits(
 
     Example: reportedly splits corpus --check
     """
-    ids = [p.stem for p in sorted((corpus / "documents").glob("*.json"))]
-    outcomes = write_splits(corpus / "splits", ids, check=check)
+    folder = Corpus(corpus)
+    outcomes = write_splits(folder.splits_folder, [p.stem for p in folder.files().documents], check=check)
     for outcome in outcomes:
         state = ("stale" if check else "written") if outcome.changed else "up to date"
         console.print(f"{outcome.path}: {state}", highlight=False)

@@ -12,6 +12,7 @@ from rich.text import Text
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.cli.convert import convert_app
 from reportedly.convert.labelstudio import Problem
+from reportedly.corpus import Corpus
 from reportedly.document import DocumentError, atomic_write_text, read_jsonl
 from reportedly.incidents import Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
@@ -41,7 +42,7 @@ ProjectOption = Annotated[str, typer.Option("--project", help="Title of the Labe
 ConfigOption = Annotated[Path, typer.Option("--config", help="The labeling config (generated from the schema).")]
 DEFAULT_CONFIG = PACKAGE_ROOT / "schema" / "labelstudio.xml"
 DEFAULT_INSTRUCTIONS = PACKAGE_ROOT / "LABELING.md"
-DEFAULT_LAYERS = Path("corpus") / "layers"
+DEFAULT_LAYERS = Corpus(Path("corpus")).layers_folder
 
 
 def _studio_fail(exc: StudioError) -> typer.Exit:

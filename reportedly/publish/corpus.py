@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportedly.document import Document, read_document
+from reportedly.corpus import Corpus, is_corpus
+from reportedly.document import Document
 from reportedly.incidents import Incident, Severity
 from reportedly.publish.dataset import unrepresentable
 from reportedly.publish.errors import Blocking, PublishError
 from reportedly.schema import Schema
-from reportedly.splits import parse_split
 from reportedly.validate import validate_corpus
 
 SPLITS = ("train", "dev", "test")
@@ -45,27 +45,22 @@ class Release:
         return [doc for docs in self.splits.values() for doc in docs]
 
 
-def split_ids(path: Path) -> list[str]:
-    """Document ids of a split file, in order."""
-    return [doc_id for _, doc_id in parse_split(path.read_text(encoding="utf-8"))]
-
-
-def split_files(root: Path) -> list[Path]:
-    folder = root / "splits"
-    missing = [f"{folder / name}.txt" for name in SPLITS if not (folder / f"{name}.txt").is_file()]
+def split_names(corpus: Corpus) -> list[str]:
+    """The published splits: train, dev and test first, then any other split file."""
+    missing = [str(corpus.split_file(name)) for name in SPLITS if name not in corpus.splits]
     if missing:
         raise PublishError("RPT-PUBLISH-SPLIT-FILE", f"missing split file(s): {', '.join(missing)}")
-    extra = sorted(p for p in folder.glob("*.txt") if p.stem not in SPLITS)
-    bad = [str(p) for p in extra if not SPLIT_NAME.match(p.stem)]
+    extra = sorted(name for name in corpus.splits if name not in SPLITS)
+    bad = [str(corpus.split_file(name)) for name in extra if not SPLIT_NAME.match(name)]
     if bad:
         raise PublishError(
             "RPT-PUBLISH-SPLIT-FILE", f"split file name(s) {bad} are not valid split names (letters, digits, _)"
         )
-    return [folder / f"{name}.txt" for name in SPLITS] + extra
+    return [*SPLITS, *extra]
 
 
-def read_version(root: Path) -> str:
-    path = root / "VERSION"
+def read_version(corpus: Corpus) -> str:
+    path = corpus.version_file
     if not path.is_file():
         raise PublishError("RPT-PUBLISH-VERSION", f"{path} does not exist")
     version = path.read_text(encoding="utf-8").strip()
@@ -108,14 +103,15 @@ def read_release(
     (the card then says "not available").
     """
     root = Path(root)
-    if not (root / "documents").is_dir():
+    if not is_corpus(root):
         raise PublishError("RPT-PUBLISH-INVALID", f"{root} has no documents/ folder; pass the corpus folder")
-    version = read_version(root)
+    corpus = Corpus(root)
+    version = read_version(corpus)
     readme_path = root / "README.md"
     readme = readme_path.read_text(encoding="utf-8") if readme_path.is_file() else ""
     if readme:
         check_changelog(readme_path, readme, version)
-    files = split_files(root)
+    names = split_names(corpus)
 
     report = validate_corpus(root, schema)
     blocking = [i for i in report.incidents if i.severity is Severity.ERROR or i.code in BLOCKING_WARNINGS]
@@ -124,15 +120,15 @@ def read_release(
     warnings = tuple(i for i in report.incidents if i not in blocking)
 
     splits: dict[str, tuple[Document, ...]] = {}
-    for path in files:
-        docs = tuple(read_document(root / "documents" / f"{doc_id}.json") for doc_id in split_ids(path))
+    for name in names:
+        docs = tuple(corpus.documents[doc_id] for doc_id in corpus.splits[name])
         if not docs:
-            raise PublishError("RPT-PUBLISH-EMPTY", f"{path} lists no document")
-        splits[path.stem] = docs
+            raise PublishError("RPT-PUBLISH-EMPTY", f"{corpus.split_file(name)} lists no document")
+        splits[name] = docs
     problems = []
     for split, docs in splits.items():
         for doc in docs:
-            where = f"{root / 'documents' / doc.id}.json (split {split})"
+            where = f"{corpus.document_file(doc.id)} (split {split})"
             problems += [f"{where}: {p}" for p in unrepresentable(doc, schema)]
             if doc.meta.get("origin") != CONSTRUCTED:
                 raise PublishError(

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
 from reportedly.document import Document, DocumentError, document_from_dict, read_documents
 from reportedly.incidents import Incident
 from reportedly.scoring.incidents import EvaluationError
-from reportedly.splits import parse_split
 
 
 @dataclass(frozen=True)
@@ -45,37 +45,33 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
     path = Path(path)
     if not path.exists():
         raise EvaluationError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
-    corpus = path.is_dir() and (path / "documents").is_dir()
-    folder = path / "documents" if corpus else path
+    if not is_corpus(path):  # a folder of documents or a file: no splits, no version
+        try:
+            documents = read_documents(path)
+        except DocumentError as exc:
+            raise EvaluationError([Incident(exc.code, str(exc), str(path))]) from None
+        return GoldSet(tuple(documents), UNVERSIONED, "all", str(path))
+    corpus = Corpus(path)
     try:
-        documents = read_documents(folder)
+        by_id = corpus.documents
     except DocumentError as exc:
-        raise EvaluationError([Incident(exc.code, str(exc), str(folder))]) from None
-    version_file = path / "VERSION" if path.is_dir() else path.parent / "VERSION"
-    version = version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "unversioned"
-    if not corpus or split == "all":
-        return GoldSet(tuple(documents), version or "unversioned", "all", str(path))
-    split_file = path / "splits" / f"{split}.txt"
+        raise EvaluationError([Incident(exc.code, str(exc), str(corpus.documents_folder))]) from None
+    if split == "all":
+        return GoldSet(tuple(by_id.values()), corpus.version, "all", str(path))
+    split_file = corpus.split_file(split)
     if not split_file.is_file():
         raise EvaluationError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
-    by_id = {doc.id: doc for doc in documents}
     chosen: list[Document] = []
     problems: list[Incident] = []
-    for number, doc_id in parse_split(split_file.read_text(encoding="utf-8")):
+    for number, doc_id in corpus.split_entries(split):
         if doc_id not in by_id:
-            problems.append(
-                Incident(
-                    "RPT-SPLIT-MISSING-DOC",
-                    f"split names {doc_id!r}, which is not in {folder}",
-                    str(split_file),
-                    number,
-                )
-            )
+            message = f"split names {doc_id!r}, which is not in {corpus.documents_folder}"
+            problems.append(Incident("RPT-SPLIT-MISSING-DOC", message, str(split_file), number))
         else:
             chosen.append(by_id[doc_id])
     if problems:
         raise EvaluationError(problems)
-    return GoldSet(tuple(chosen), version or "unversioned", split, str(path))
+    return GoldSet(tuple(chosen), corpus.version, split, str(path))
 
 
 def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | None, Any]]:
