@@ -11,10 +11,11 @@ from rich.text import Text
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.cli.convert import convert_app
+from reportedly.convert import labelstudio
 from reportedly.convert.labelstudio import Problem
 from reportedly.corpus import Corpus
 from reportedly.document import DocumentError, atomic_write_text, read_jsonl
-from reportedly.incidents import Severity
+from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
 from reportedly.studio import client as studio_client
 from reportedly.studio import server as studio_server
@@ -45,7 +46,7 @@ DEFAULT_INSTRUCTIONS = PACKAGE_ROOT / "LABELING.md"
 DEFAULT_LAYERS = Corpus(Path("corpus")).layers_folder
 
 
-def _studio_fail(exc: StudioError) -> typer.Exit:
+def _studio_fail(exc: ReportedlyError) -> typer.Exit:
     return fail(str(exc), exc.code)
 
 
@@ -87,7 +88,7 @@ def _print_problems(problems: list[Problem]) -> None:
         err_console.print(Text(problem.render(), style=style), highlight=False, soft_wrap=True)
 
 
-def _report_layers(result: studio_client.WriteResult, out: Path) -> None:
+def _report_layers(result: labelstudio.WriteResult, out: Path) -> None:
     _print_problems(result.problems)
     for incident in result.incidents:
         style = "red" if incident.severity.value == "error" else "yellow"
@@ -265,8 +266,8 @@ def studio_push(
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
     try:
-        docs = studio_client.read_inputs(inputs)
-    except StudioError as exc:
+        docs = labelstudio.read_inputs(inputs)
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
     conn = _connect(root, url)
@@ -371,12 +372,12 @@ def convert_labelstudio(
     tasks: list[Any] = []
     try:
         for path in exports:
-            data = studio_client.read_export_file(path)
+            data = labelstudio.read_export_file(path)
             tasks += data if isinstance(data, list) else [data]
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
-    conversion, _ = studio_client.convert_export(tasks, schema, config, annotators=mapping)
-    result = studio_client.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
+    conversion, _ = labelstudio.convert_export(tasks, schema, config, annotators=mapping)
+    result = labelstudio.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
     _report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)
@@ -396,12 +397,12 @@ def convert_to_labelstudio(
     """
     schema = open_schema(schema_path)
     try:
-        docs = studio_client.read_inputs(inputs)
-    except StudioError as exc:
+        docs = labelstudio.read_inputs(inputs)
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
     try:
-        tasks = studio_client.tasks_payload(docs, schema, predictions=preds, system=system)
+        tasks = labelstudio.tasks_payload(docs, schema, predictions=preds, system=system)
     except ValueError as exc:
         raise fail(str(exc), "RPT-LS-FORMAT") from None
     atomic_write_text(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")

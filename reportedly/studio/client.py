@@ -7,35 +7,30 @@ the fix: server not reachable, token refused, project missing, config drift.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportedly.convert.labelstudio import (
     DOC_ID_KEY,
-    ConfigCheck,
-    ExportConversion,
-    Problem,
+    WriteResult,
+    check_predictions,
+    convert_export,
     document_to_prediction,
     document_to_task,
-    export_to_layers,
+    write_layers,
 )
-from reportedly.document import Document, atomic_write_text, dumps_document
-from reportedly.incidents import Incident, Severity
+from reportedly.document import Document
 from reportedly.schema import TEXT_NAME, Schema
 from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
-from reportedly.validate import Role, check_document
 
 DEFAULT_PROJECT = "reportedly"
 DEFAULT_URL = "http://127.0.0.1:8080"
-DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 Progress = Callable[[int, int], None]
 
 
@@ -318,32 +313,6 @@ class PushResult:
     check_seconds: float = 0.0  # checking the predictions before anything is sent
 
 
-def check_predictions(
-    documents: Sequence[Document], predictions: Sequence[Document], schema: Schema, interface: Any
-) -> list[str]:
-    """Why these predictions cannot be pre-annotations of these documents (empty when they can).
-
-    A pre-annotation may leave a required attribute empty (the annotator fills it in); anything
-    else the validator or Label Studio's ``LabelInterface`` of the project's config rejects is an error.
-    """
-    texts = {doc.id: doc.text for doc in documents}
-    check = ConfigCheck(interface)
-    errors: list[str] = []
-    for pred in predictions:
-        found = [
-            f"prediction {pred.id}: {i.render()}" for i in check_document(pred, schema, Role.PREDICTION) if i.is_error
-        ]
-        if pred.id in texts and pred.text != texts[pred.id]:
-            found.append(f"prediction {pred.id}: its text differs from the document's")
-        if not found:
-            found += [
-                f"prediction {pred.id}: {p.render()}"
-                for p in check(document_to_prediction(pred, schema, "check")["result"])
-            ]
-        errors += found
-    return errors
-
-
 def push(
     conn: Connection,
     project: Project,
@@ -501,94 +470,6 @@ def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) 
     return tasks
 
 
-@dataclass
-class WriteResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    kept_local: list[Path] = field(default_factory=list)  # edited locally since the last pull
-    failed: list[str] = field(default_factory=list)  # annotations not converted (see the problems)
-    problems: list[Problem] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)  # validation of the written layers
-    seconds: float = 0.0
-    convert_seconds: float = 0.0  # the pure conversion (export -> documents)
-    local_seconds: float = 0.0  # validating and writing the layers
-
-    @property
-    def has_errors(self) -> bool:
-        return (
-            bool(self.failed)
-            or any(p.severity is Severity.ERROR for p in self.problems)
-            or any(i.severity.value == "error" for i in self.incidents)
-        )
-
-
-def _digest(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
-
-
-def write_layers(
-    conversion: ExportConversion, out: Path, schema: Schema, *, state_path: Path | None, force: bool = False
-) -> WriteResult:
-    """Write each converted layer to ``out/<annotator>/<doc-id>.json``, atomically.
-
-    A file equal to what would be written is left alone (a re-pull with no change rewrites nothing).
-    A file that differs from what the last pull wrote (per ``state_path``), or that no pull wrote, was
-    edited here: it is kept, and reported, unless ``force``.
-    """
-    result = WriteResult(problems=list(conversion.all_problems))
-    state: dict[str, str] = {}
-    if state_path is not None and state_path.exists():
-        try:
-            loaded = json.loads(state_path.read_text(encoding="utf-8"))
-            state = dict(loaded.get("layers", {})) if isinstance(loaded, dict) else {}
-        except (OSError, json.JSONDecodeError):
-            state = {}
-    before = dict(state)
-    for layer in conversion.layers:
-        where = f"task {layer.task_id}, annotation {layer.annotation_id} ({layer.annotator}, document {layer.doc_id})"
-        if layer.document is None:
-            result.failed.append(where)
-            continue
-        if not re.match(DOC_ID_PATTERN, layer.doc_id) or not re.match(DOC_ID_PATTERN, layer.annotator):
-            result.failed.append(f"{where}: the annotator or document id cannot be a file name")
-            continue
-        path = Path(out) / layer.annotator / f"{layer.doc_id}.json"
-        # the conversion admits only the schema's labels, attributes, values and relations, and writes
-        # the provenance itself: what is left to check is the document's own consistency
-        result.incidents += [
-            replace(i, file=str(path)) for i in check_document(layer.document, schema, Role.ANNOTATION)
-        ]
-        content = dumps_document(layer.document)
-        key = str(path.resolve())
-        if path.exists():
-            current = path.read_text(encoding="utf-8")
-            if current == content:
-                state[key] = _digest(content)
-                result.unchanged.append(path)
-                continue
-            if not force and state.get(key) != _digest(current):
-                result.kept_local.append(path)
-                continue
-        atomic_write_text(path, content)
-        state[key] = _digest(content)
-        result.written.append(path)
-    if state_path is not None and state != before:
-        atomic_write_text(state_path, json.dumps({"layers": dict(sorted(state.items()))}, indent=2) + "\n")
-    return result
-
-
-def convert_export(
-    tasks: Any, schema: Schema, config: str | None, *, annotators: Mapping[str, str] | None = None
-) -> tuple[ExportConversion, float]:
-    """The pure conversion of an export, timed (seconds) for the benchmark."""
-    from label_studio_sdk.label_interface.interface import LabelInterface
-
-    interface = LabelInterface(config) if config else None
-    tick = time.perf_counter()
-    conversion = export_to_layers(tasks, schema, annotators=annotators, interface=interface)
-    return conversion, time.perf_counter() - tick
-
-
 def pull(
     conn: Connection,
     project: Project,
@@ -611,71 +492,3 @@ def pull(
     result.local_seconds = time.perf_counter() - tick
     result.seconds = time.perf_counter() - began
     return result
-
-
-def read_export_file(path: Path) -> Any:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StudioError(f"{path}: cannot read a Label Studio JSON export ({exc})", "RPT-LS-FORMAT") from None
-
-
-def tasks_payload(
-    documents: Iterable[Document], schema: Schema, *, predictions: Sequence[Document] = (), system: str | None = None
-) -> list[dict[str, Any]]:
-    """The tasks `push` would import, for a file to import in Label Studio's UI."""
-    predicted = {p.id: p for p in predictions}
-    return [
-        document_to_task(
-            doc, schema, predictions=[(str(system), predicted[doc.id])] if doc.id in predicted and system else ()
-        )
-        for doc in documents
-    ]
-
-
-# --- inputs -------------------------------------------------------------------------------------
-
-
-def text_document(path: Path) -> Document:
-    """A plain-text file as a new, unannotated document (id from the file name; text kept byte-exact,
-    CRLF included; a leading byte-order mark dropped)."""
-    doc_id = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(path).stem).strip("-._")
-    if not doc_id:
-        raise StudioError(f"{path}: no document id can be made from this file name", "RPT-STUDIO-PUSH")
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StudioError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})", "RPT-ENCODING") from None
-    return Document(id=doc_id, text=text, meta={"origin": "user_supplied"})
-
-
-def read_inputs(paths: Iterable[Path]) -> list[Document]:
-    """Documents to push: corpus ``.json`` files (their spans are not pushed), JSONL of ``{id, text,
-    meta}``, ``.txt`` files, or folders of ``.json`` and ``.txt`` files."""
-    from reportedly.document import DocumentError, read_document, read_jsonl
-
-    docs: list[Document] = []
-    for path in paths:
-        path = Path(path)
-        if not path.exists():
-            raise StudioError(f"{path}: no such file or folder", "RPT-PATH-MISSING")
-        try:
-            if path.is_dir():
-                for child in sorted([*path.glob("*.json"), *path.glob("*.txt")]):
-                    docs.append(read_document(child) if child.suffix == ".json" else text_document(child))
-            elif path.suffix == ".jsonl":
-                docs += read_jsonl(path)
-            elif path.suffix == ".txt":
-                docs.append(text_document(path))
-            else:
-                docs.append(read_document(path))
-        except DocumentError as exc:
-            raise StudioError(str(exc), exc.code) from None
-        except OSError as exc:
-            raise StudioError(f"{path}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
-    bad = [doc.id for doc in docs if not re.match(DOC_ID_PATTERN, doc.id)]
-    if bad:
-        raise StudioError(
-            f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')", "RPT-STUDIO-PUSH"
-        )
-    return [Document(doc.id, doc.text, doc.meta) for doc in docs]
