@@ -64,9 +64,9 @@ class CorpusFiles:
 class Corpus:
     """A corpus folder; every part is read when first asked for, then kept.
 
-    >>> from pathlib import Path
-    >>> corpus = Corpus(Path("corpus"))
-    >>> corpus.split_names()[:3]
+    >>> from reportedly.schema import PACKAGE_ROOT
+    >>> corpus = Corpus(PACKAGE_ROOT / "corpus")
+    >>> corpus.split_names()
     ('dev', 'test', 'train')
     """
 

@@ -110,7 +110,7 @@ class Alignment:
         ]
 
     def summary(self) -> dict[str, Any]:
-        """The record written to a prediction's ``provenance["alignment"]`` (see eval/LLM_FORMAT.md)."""
+        """The record written to a prediction's ``provenance["alignment"]`` (see eval/README.md, "LLM extractors")."""
         stages: dict[str, int] = {}
         for method in self.methods.values():
             stage = method.split("+", 1)[0]

@@ -208,12 +208,3 @@ def test_unknown_track_and_empty_predictions(tmp_path: Path, schema: Schema) -> 
     with pytest.raises(EvaluationError) as exc:
         evaluate(gold, empty, schema=schema, resamples=0)
     assert exc.value.code == "RPT-PRED-EMPTY"
-
-
-def test_the_documented_example_runs() -> None:
-    import doctest
-
-    import reportedly.scoring.evaluate
-
-    outcome = doctest.testmod(reportedly.scoring.evaluate)
-    assert outcome.attempted > 0 and outcome.failed == 0

@@ -206,7 +206,7 @@ def convert_strings(
 
     Annotation layers (--annotator) are all-or-nothing: any unaligned item stops the run. Predictions
     (--system) are written with each document's unaligned items under provenance.alignment, so the
-    scorer counts them (format: eval/LLM_FORMAT.md).
+    scorer counts them (format: eval/README.md, "LLM extractors").
 
     Example: reportedly convert strings responses.jsonl --texts corpus/documents --system my-llm
     --mode order --out preds.jsonl

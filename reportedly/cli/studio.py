@@ -22,7 +22,7 @@ from reportedly.studio import server as studio_server
 from reportedly.studio.server import StudioError, StudioPaths, mask
 
 studio_app = typer.Typer(
-    help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see docs/annotation-session.md).",
+    help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see README.md, 'Annotation session').",
     no_args_is_help=True,
 )
 app.add_typer(studio_app, name="studio")

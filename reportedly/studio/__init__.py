@@ -1,4 +1,4 @@
-"""Annotation sessions in a real Label Studio: serve, set up, push, pull (see docs/annotation-session.md).
+"""Annotation sessions in a real Label Studio: serve, set up, push, pull (see README.md, "Annotation session").
 
 ``server`` runs a local Label Studio; ``client`` talks to one over HTTP; everything about Label
 Studio's JSON and files (tasks, exports, layers written from them) is :mod:`reportedly.convert.labelstudio`.
