@@ -9,19 +9,26 @@ whose provenance says exactly how it was produced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from reportedly.agreement import span_key
-from reportedly.document import Document, Relation, Span, sorted_spans
-from reportedly.incidents import ReportedlyError
+from reportedly.corpus import Layers
+from reportedly.document import Document, Relation, Span, atomic_write_text, read_document, sorted_spans, write_document
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.quotes import Aligner
 from reportedly.schema import Schema
 from reportedly.scoring.matching import match_spans
+from reportedly.validate import Role, check_document
 
 NONE = "none"
 NEW = "new"
+
+
+def span_key(span: Span) -> tuple[str, int, int]:
+    return (span.label, span.start, span.end)
 
 
 class AdjudicationError(ReportedlyError):
@@ -293,3 +300,68 @@ def _renumber(spans: Mapping[str, Span], schema: Schema) -> dict[str, str]:
         counts[prefix] = counts.get(prefix, 0) + 1
         ids[by_span[id(span)]] = f"{prefix}{counts[prefix]}"
     return ids
+
+
+# --- a round: folders of layers and decisions ---------------------------------------------------
+
+
+def merge_layers(layers: Layers, schema: Schema, *, doc_ids: Collection[str] | None = None) -> list[Candidate]:
+    """A candidate for every document all annotators of ``layers`` have done (or just ``doc_ids``)."""
+    names = sorted(layers)
+    shared = sorted(set.intersection(*(set(layers[n]) for n in names))) if names else []
+    return [merge({n: layers[n][d] for n in names}, schema) for d in shared if doc_ids is None or d in doc_ids]
+
+
+@dataclass(frozen=True)
+class Decided:
+    gold: Document
+    trail: dict[str, Any]  # the items, the decisions and who took them: corpus/adjudication/<id>.json
+
+
+def decide_folder(layers: Layers, decisions: Path, *, method: str, schema: Schema) -> list[Decided]:
+    """Every ``<id>.decisions.json`` of ``decisions`` applied to its layers; all or nothing: the first
+    problem (bad JSON, an undecided item, an invalid decided document) raises before anything is kept."""
+    names = sorted(layers)
+    decided = []
+    for path in sorted(Path(decisions).glob("*.decisions.json")):
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            message = f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"
+            raise ReportedlyError(Incident("RPT-JSON-SYNTAX", exc.msg, str(path), exc.lineno), message) from None
+        adjudicator, parsed = parse_decisions(raw, str(path))
+        doc_id = raw.get("id")
+        if any(doc_id not in layers[n] for n in names):
+            raise AdjudicationError(f"{path}: document {doc_id!r} lacks a layer from one of {names}")
+        candidate = merge({n: layers[n][doc_id] for n in names}, schema)
+        gold = apply_decisions(candidate, parsed, adjudicator=adjudicator, method=method, schema=schema)
+        errors = [i for i in check_document(gold, schema, Role.GOLD) if i.is_error]
+        if errors:
+            raise ReportedlyError(errors, f"{path}: the decided document is invalid: {errors[0].render()}")
+        trail = {
+            "id": gold.id,
+            "annotators": names,
+            "adjudicator": adjudicator,
+            "items": candidate.items,
+            "decisions": raw.get("decisions", []),
+        }
+        decided.append(Decided(gold, trail))
+    return decided
+
+
+def write_decided(decided: Sequence[Decided], *, out: Path, record: Path, force: bool = False) -> int:
+    """Write each gold document to ``out/<id>.json`` and its trail to ``record/<id>.json``; refuse,
+    before writing any, to replace a gold document that differs unless ``force``. Returns the
+    number of gold files changed."""
+    if not force:
+        for item in decided:
+            target = Path(out) / f"{item.gold.id}.json"
+            if target.exists() and read_document(target) != item.gold:
+                message = f"{target} exists and differs; pass --force to replace it"
+                raise ReportedlyError.of("RPT-WOULD-OVERWRITE", message)
+    written = 0
+    for item in decided:
+        trail = json.dumps(item.trail, ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(Path(record) / f"{item.gold.id}.json", trail)
+        written += write_document(Path(out) / f"{item.gold.id}.json", item.gold)
+    return written

@@ -8,14 +8,13 @@ from typing import Annotated
 
 import typer
 
-from reportedly.adjudicate import AdjudicationError, apply_decisions, merge, parse_decisions
+from reportedly.adjudicate import decide_folder, merge_layers, write_decided
 from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.corpus import Layers, read_layers
-from reportedly.document import DocumentError, atomic_write_text, read_document, write_document
+from reportedly.document import DocumentError, atomic_write_text
 from reportedly.generated import GeneratedSectionError, update, update_section
-from reportedly.incidents import Severity
-from reportedly.validate import check_document
+from reportedly.incidents import ReportedlyError
 
 AGREEMENT_SECTION = "agreement"
 adjudicate_app = typer.Typer(
@@ -95,22 +94,15 @@ def adjudicate_merge(
     """
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
-    names = sorted(loaded)
-    shared = sorted(set.intersection(*(set(loaded[n]) for n in names))) if names else []
-    if doc_ids:
-        shared = [d for d in shared if d in set(doc_ids)]
-    total = 0
-    for doc_id in shared:
-        try:
-            candidate = merge({n: loaded[n][doc_id] for n in names}, schema)
-        except AdjudicationError as exc:
-            raise fail(str(exc), exc.code) from None
-        total += len(candidate.items)
-        atomic_write_text(
-            out / f"{doc_id}.disagreements.json",
-            json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n",
-        )
-    console.print(f"{len(shared)} document(s), {total} disagreement(s) -> {out}", highlight=False)
+    try:
+        candidates = merge_layers(loaded, schema, doc_ids=set(doc_ids) if doc_ids else None)
+    except ReportedlyError as exc:
+        raise fail(str(exc), exc.code) from None
+    for candidate in candidates:
+        content = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(out / f"{candidate.doc.id}.disagreements.json", content)
+    total = sum(len(c.items) for c in candidates)
+    console.print(f"{len(candidates)} document(s), {total} disagreement(s) -> {out}", highlight=False)
 
 
 @adjudicate_app.command("apply")
@@ -132,34 +124,9 @@ def adjudicate_apply(
     """
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
-    names = sorted(loaded)
-    written = 0
-    for path in sorted(decisions.glob("*.decisions.json")):
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            adjudicator, parsed = parse_decisions(raw, str(path))
-            doc_id = raw.get("id")
-            if any(doc_id not in loaded[n] for n in names):
-                raise AdjudicationError(f"{path}: document {doc_id!r} lacks a layer from one of {names}")
-            candidate = merge({n: loaded[n][doc_id] for n in names}, schema)
-            gold = apply_decisions(candidate, parsed, adjudicator=adjudicator, method=method, schema=schema)
-        except json.JSONDecodeError as exc:
-            raise fail(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}", "RPT-JSON-SYNTAX") from None
-        except AdjudicationError as exc:
-            raise fail(str(exc), exc.code) from None
-        errors = [i for i in check_document(gold, schema) if i.severity is Severity.ERROR]
-        if errors:
-            raise fail(f"{path}: the decided document is invalid: {errors[0].render()}", errors[0].code)
-        target = out / f"{gold.id}.json"
-        if target.exists() and not force and read_document(target) != gold:
-            raise fail(f"{target} exists and differs; pass --force to replace it", "RPT-WOULD-OVERWRITE")
-        trail = {
-            "id": gold.id,
-            "annotators": names,
-            "adjudicator": adjudicator,
-            "items": candidate.items,
-            "decisions": raw.get("decisions", []),
-        }
-        atomic_write_text(record / f"{gold.id}.json", json.dumps(trail, ensure_ascii=False, indent=2) + "\n")
-        written += write_document(target, gold)
+    try:
+        decided = decide_folder(loaded, decisions, method=method, schema=schema)
+        written = write_decided(decided, out=out, record=record, force=force)
+    except ReportedlyError as exc:
+        raise fail(str(exc), exc.code) from None
     console.print(f"{written} gold document(s) written to {out}", highlight=False)
