@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from reportedly.incidents import Incident, ReportedlyError
 
@@ -88,6 +88,15 @@ def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...],
 
 
 def span_from_dict(record: Any, where: str = "") -> Span:
+    if type(record) is dict:  # the usual case, checked in one step; anything else gets the full report
+        get = record.get
+        sid, label, start, end, text = get("id"), get("label"), get("start"), get("end"), get("text")
+        attrs = get("attrs")
+        if type(sid) is str and type(label) is str and type(start) is int and type(end) is int and type(text) is str:
+            if not attrs:
+                return _checked_span(sid, label, start, end, text, {})
+            if type(attrs) is dict and all(type(v) is str for v in attrs.values()):
+                return _checked_span(sid, label, start, end, text, dict(attrs))
     if not isinstance(record, Mapping):
         raise DocumentError("a span must be a JSON object", where=where)
     attrs = record.get("attrs") or {}
@@ -101,6 +110,18 @@ def span_from_dict(record: Any, where: str = "") -> Span:
         text=_require(record, "text", str, where),
         attrs=dict(attrs),
     )
+
+
+_new = object.__new__
+
+
+def _checked_span(sid: str, label: str, start: int, end: int, text: str, attrs: dict[str, str]) -> Span:
+    """A Span of values whose types were just checked. A frozen dataclass's ``__init__`` spends a
+    microsecond a span on ``object.__setattr__``; readers of large prediction files build spans
+    by the hundred thousand, so the instance is filled directly (Span has no ``__post_init__``)."""
+    span: Span = _new(Span)
+    span.__dict__.update(id=sid, label=label, start=start, end=end, text=text, attrs=attrs)
+    return span
 
 
 def relation_from_dict(record: Any, where: str = "") -> Relation:
@@ -132,10 +153,21 @@ def document_from_dict(record: Any, where: str = "", *, text: str | None = None)
         id=doc_id,
         text=doc_text,
         meta=dict(meta),
-        spans=tuple(span_from_dict(s, f"{where}, spans[{i}]") for i, s in enumerate(spans)),
-        relations=tuple(relation_from_dict(r, f"{where}, relations[{i}]") for i, r in enumerate(relations)),
+        spans=_each(span_from_dict, spans, f"{where}, spans"),
+        relations=_each(relation_from_dict, relations, f"{where}, relations"),
         provenance=dict(provenance),
     )
+
+
+_Item = TypeVar("_Item")
+
+
+def _each(read: Callable[[Any, str], _Item], records: list[Any], where: str) -> tuple[_Item, ...]:
+    """``read`` every record; the place of a bad one (``spans[3]``) is built only when it fails."""
+    try:
+        return tuple(read(record, "") for record in records)
+    except DocumentError:
+        return tuple(read(record, f"{where}[{i}]") for i, record in enumerate(records))
 
 
 def span_to_dict(span: Span) -> dict[str, Any]:

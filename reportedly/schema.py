@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -107,15 +107,23 @@ class Schema:
     layers: tuple[LayerDef, ...]
     path: Path
 
-    @property
+    # cached: the checker and the scorer ask for these once per document
+    @cached_property
     def label_names(self) -> tuple[str, ...]:
         return tuple(label.name for label in self.labels)
+
+    @cached_property
+    def vocabulary(self) -> dict[str, dict[str, frozenset[str]]]:
+        """label -> its attributes -> their values."""
+        return {
+            label: {a.name: frozenset(a.value_names) for a in self.attributes_of(label)} for label in self.label_names
+        }
 
     @property
     def layer_names(self) -> tuple[str, ...]:
         return tuple(layer.name for layer in self.layers)
 
-    @property
+    @cached_property
     def relation_names(self) -> tuple[str, ...]:
         return tuple(rel.name for rel in self.relations)
 

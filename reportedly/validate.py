@@ -163,14 +163,6 @@ def _role_of(doc: Document) -> Role:
     return Role(layer) if layer in tuple(Role) else Role.GOLD
 
 
-@cache
-def _vocabulary(schema: Schema) -> dict[str, dict[str, frozenset[str]]]:
-    """label -> attribute -> allowed values."""
-    return {
-        label: {a.name: frozenset(a.value_names) for a in schema.attributes_of(label)} for label in schema.label_names
-    }
-
-
 def check_document(
     doc: Document,
     schema: Schema,
@@ -222,7 +214,7 @@ def check_document(
 def _check_integrity(doc: Document, schema: Schema, place: Place) -> list[Incident]:
     out: list[Incident] = []
     text, length = doc.text, len(doc.text)
-    vocabulary = _vocabulary(schema)
+    vocabulary = schema.vocabulary
     seen: set[str] = set()
     repeated: set[str] = set()
     for span in doc.spans:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.document import atomic_write_text
@@ -74,7 +75,7 @@ def eval_command(
             err_console.print(incident.render(), highlight=False, markup=False, soft_wrap=True)
         raise fail(f"{len(exc.incidents)} problem(s) in the input; nothing scored", exc.code) from None
     for warning in result.warnings:
-        err_console.print(f"[yellow]{warning.render()}[/]", highlight=False, soft_wrap=True)
+        err_console.print(Text(warning.render(), style="yellow"), highlight=False, soft_wrap=True)
     renderers = {"json": to_json, "md": to_markdown, "html": to_html}
     if out is None:
         for fmt in chosen or ["md"]:
