@@ -3,6 +3,7 @@
 A corpus folder holds::
 
     VERSION                          the corpus version (MAJOR.MINOR.PATCH)
+    README.md, agreement.json        the dataset card and the agreement figures it shows
     documents/<id>.json              gold documents (provenance.layer "gold")
     layers/<annotator>/<id>.json     each annotator's layer ("annotation" or "audit")
     splits/<name>.txt                document ids, one per line (train, dev, test, ...)
@@ -31,6 +32,7 @@ from reportedly.splits import parse_split
 Layers = dict[str, dict[str, Document]]  # annotator -> document id -> document
 
 DOCUMENTS, LAYERS, SPLITS, ADJUDICATION, VERSION = "documents", "layers", "splits", "adjudication", "VERSION"
+README, AGREEMENT = "README.md", "agreement.json"  # the dataset card and its agreement figures
 UNVERSIONED = "unversioned"
 
 
@@ -93,6 +95,14 @@ class Corpus:
     @property
     def version_file(self) -> Path:
         return self.root / VERSION
+
+    @property
+    def readme_file(self) -> Path:
+        return self.root / README
+
+    @property
+    def agreement_file(self) -> Path:
+        return self.root / AGREEMENT
 
     def document_file(self, doc_id: str) -> Path:
         return self.documents_folder / f"{doc_id}.json"

@@ -6,14 +6,14 @@ import ast
 from pathlib import Path
 
 import reportedly
-from reportedly.corpus import ADJUDICATION, DOCUMENTS, LAYERS, SPLITS, UNVERSIONED, VERSION, Corpus
+from reportedly.corpus import ADJUDICATION, AGREEMENT, DOCUMENTS, LAYERS, README, SPLITS, UNVERSIONED, VERSION, Corpus
 from reportedly.document import Document, make_span, write_document
 from reportedly.schema import Schema
 from reportedly.validate import validate_paths
 
 PACKAGE = Path(reportedly.__file__).parent
-PARTS = {DOCUMENTS, LAYERS, SPLITS, ADJUDICATION, VERSION}
-PART_NAMES = {"DOCUMENTS", "LAYERS", "SPLITS", "ADJUDICATION", "VERSION"}
+PARTS = {DOCUMENTS, LAYERS, SPLITS, ADJUDICATION, VERSION, README, AGREEMENT}
+PART_NAMES = {"DOCUMENTS", "LAYERS", "SPLITS", "ADJUDICATION", "VERSION", "README", "AGREEMENT"}
 
 
 def _joins_into_a_corpus(path: Path) -> list[int]:

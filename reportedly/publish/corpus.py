@@ -107,7 +107,7 @@ def read_release(
         raise PublishError("RPT-PUBLISH-INVALID", f"{root} has no documents/ folder; pass the corpus folder")
     corpus = Corpus(root)
     version = read_version(corpus)
-    readme_path = root / "README.md"
+    readme_path = corpus.readme_file
     readme = readme_path.read_text(encoding="utf-8") if readme_path.is_file() else ""
     if readme:
         check_changelog(readme_path, readme, version)
@@ -140,7 +140,7 @@ def read_release(
     if len(licenses) != 1 or licenses == ["None"]:
         raise PublishError("RPT-PUBLISH-LICENSE", f"the published documents have licence(s) {licenses}")
 
-    agreement = root / "agreement.json" if agreement is None else agreement
+    agreement = corpus.agreement_file if agreement is None else agreement
     agreement_data = None
     if agreement.is_file():
         try:
