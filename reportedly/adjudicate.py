@@ -31,10 +31,6 @@ def span_key(span: Span) -> tuple[str, int, int]:
     return (span.label, span.start, span.end)
 
 
-class AdjudicationError(ReportedlyError):
-    default_code = "RPT-ADJUDICATE"
-
-
 @dataclass
 class Cluster:
     """One item as marked by each annotator (None where an annotator did not mark it)."""
@@ -102,7 +98,9 @@ def merge(layers: Mapping[str, Document], schema: Schema) -> Candidate:
     texts = {layers[n].text for n in names}
     first = layers[names[0]]
     if len(texts) != 1:
-        raise AdjudicationError(f"document {first.id}: the layers' texts differ; re-annotate on one text")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"document {first.id}: the layers' texts differ; re-annotate on one text"
+        )
     clusters = _clusters({n: layers[n] for n in names}, schema)
     where: dict[tuple[str, str], str] = {}  # (annotator, span id) -> cluster id
     for cluster in clusters.values():
@@ -170,13 +168,17 @@ class Decision:
 def parse_decisions(record: Mapping[str, Any], where: str) -> tuple[str, list[Decision]]:
     adjudicator = record.get("adjudicator")
     if not isinstance(adjudicator, str) or not adjudicator:
-        raise AdjudicationError(f"{where}: 'adjudicator' (an id) is required")
+        raise ReportedlyError.of("RPT-ADJUDICATE", f"{where}: 'adjudicator' (an id) is required")
     decisions = []
     for index, raw in enumerate(record.get("decisions") or []):
         if not isinstance(raw, Mapping) or not all(isinstance(raw.get(k), str) for k in ("item", "choose", "why")):
-            raise AdjudicationError(f"{where}: decisions[{index}] needs string 'item', 'choose' and 'why'")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: decisions[{index}] needs string 'item', 'choose' and 'why'"
+            )
         if not raw["why"].strip():
-            raise AdjudicationError(f"{where}: decisions[{index}] ({raw['item']}) has an empty 'why'")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: decisions[{index}] ({raw['item']}) has an empty 'why'"
+            )
         decisions.append(Decision(raw["item"], raw["choose"], raw["why"].strip(), raw.get("new")))
     return adjudicator, decisions
 
@@ -195,9 +197,10 @@ def apply_decisions(
     missing = [i["item"] for i in candidate.items if i["item"] not in by_item]
     extra = sorted(set(by_item) - {i["item"] for i in candidate.items})
     if missing or extra:
-        raise AdjudicationError(
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE",
             f"document {doc_id}: undecided item(s) {missing or '-'}; unknown item(s) {extra or '-'}; "
-            "decide every item listed in the disagreements file, and only those"
+            "decide every item listed in the disagreements file, and only those",
         )
     chosen: dict[str, Span | None] = {}
     for cid, cluster in candidate.clusters.items():
@@ -255,15 +258,21 @@ def _decide_span(
         new = decision.new or {}
         label, quote = new.get("label"), new.get("text")
         if not isinstance(label, str) or not isinstance(quote, str):
-            raise AdjudicationError(f"{where}: a 'new' span needs 'label' and 'text' (quoted exactly)")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: a 'new' span needs 'label' and 'text' (quoted exactly)"
+            )
         offsets, _, reason = aligner.locate(quote, context=new.get("context"))
         if offsets is None:
-            raise AdjudicationError(f"{where}: cannot place new span {quote!r} ({reason}); add 'context'")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: cannot place new span {quote!r} ({reason}); add 'context'"
+            )
         start, end = offsets
         attrs = new.get("attrs") or {}
         return Span(cluster.id, label, start, end, candidate.doc.text[start:end], dict(attrs))
     if decision.choose not in cluster.versions:
-        raise AdjudicationError(f"{where}: choose one of {[*cluster.versions, NONE, NEW]}, not {decision.choose!r}")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"{where}: choose one of {[*cluster.versions, NONE, NEW]}, not {decision.choose!r}"
+        )
     span = cluster.versions[decision.choose]
     return None if span is None else Span(cluster.id, span.label, span.start, span.end, span.text, dict(span.attrs))
 
@@ -273,10 +282,14 @@ def _decide_value(item: Mapping[str, Any], decision: Decision, where: str) -> st
     if decision.choose == NEW:
         value = (decision.new or {}).get("value")
         if not isinstance(value, str):
-            raise AdjudicationError(f"{where}: a 'new' attribute decision needs 'new': {{'value': ...}}")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: a 'new' attribute decision needs 'new': {{'value': ...}}"
+            )
         return value
     if decision.choose not in versions:
-        raise AdjudicationError(f"{where}: choose one of {[*versions, NEW]}, not {decision.choose!r}")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"{where}: choose one of {[*versions, NEW]}, not {decision.choose!r}"
+        )
     return versions[decision.choose]
 
 
@@ -285,7 +298,9 @@ def _decide_presence(item: Mapping[str, Any], decision: Decision, where: str) ->
     if decision.choose == NONE:
         return False
     if decision.choose not in versions:
-        raise AdjudicationError(f"{where}: choose one of {[*versions, NONE]}, not {decision.choose!r}")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"{where}: choose one of {[*versions, NONE]}, not {decision.choose!r}"
+        )
     return versions[decision.choose]
 
 
@@ -332,7 +347,7 @@ def decide_folder(layers: Layers, decisions: Path, *, method: str, schema: Schem
         adjudicator, parsed = parse_decisions(raw, str(path))
         doc_id = raw.get("id")
         if any(doc_id not in layers[n] for n in names):
-            raise AdjudicationError(f"{path}: document {doc_id!r} lacks a layer from one of {names}")
+            raise ReportedlyError.of("RPT-ADJUDICATE", f"{path}: document {doc_id!r} lacks a layer from one of {names}")
         candidate = merge({n: layers[n][doc_id] for n in names}, schema)
         gold = apply_decisions(candidate, parsed, adjudicator=adjudicator, method=method, schema=schema)
         errors = [i for i in check_document(gold, schema, Role.GOLD) if i.is_error]

@@ -37,11 +37,10 @@ from sklearn.metrics import cohen_kappa_score
 
 from reportedly.corpus import Layers
 from reportedly.document import Document, Relation, Span
-from reportedly.incidents import Incident
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.schema import Schema
 from reportedly.scoring._types import IntArray
 from reportedly.scoring.arrays import offsets, span_columns
-from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.matching import SpanMatch, align_spans
 from reportedly.scoring.relations import match_relations, relation_columns, relation_columns_counts
 from reportedly.scoring.spans import span_columns_of, span_counts
@@ -174,7 +173,7 @@ def compare_pair(
     other = [as_set(docs_b[d]) for d in shared]
     differ = [a.id for a, b in zip(reference, other, strict=True) if a.text != b.text]
     if differ:
-        raise EvaluationError(
+        raise ReportedlyError(
             [
                 Incident("RPT-LAYER-TEXT", f"the layers of {name_a} and {name_b} have different texts", doc_id=d)
                 for d in differ

@@ -241,7 +241,6 @@ CONVERT: dict[str, Code] = {
         "an output file exists with other content",
         "pass --overwrite to replace it, or choose another --out",
     ),
-    "RPT-CONVERT": error("the input cannot be converted", "see the incidents listed with it"),
 }
 
 # Label Studio files (reportedly.convert.labelstudio): an error stops one annotation from being
@@ -468,18 +467,15 @@ class ReportedlyError(ValueError):
     """What the project refuses; ``incidents`` lists every problem found, ``code`` the first error's.
 
     ``message`` replaces the rendered incidents as the exception's text where a caller has a
-    better one-line summary. A part that raises one kind of problem names a subclass with its
-    ``default_code`` and raises it with a message alone.
+    better summary; :meth:`of` makes the usual one-incident error.
     """
 
-    default_code = "RPT-CONVERT"
-
-    def __init__(self, incidents: Incident | Sequence[Incident] | str, message: str | None = None) -> None:
-        if isinstance(incidents, str):
-            message, incidents = incidents, Incident(self.default_code, incidents)
+    def __init__(self, incidents: Incident | Sequence[Incident], message: str | None = None) -> None:
         self.incidents = (incidents,) if isinstance(incidents, Incident) else tuple(incidents)
+        if not self.incidents:
+            raise TypeError("a ReportedlyError carries at least one incident")
         errors = [i for i in self.incidents if i.is_error]
-        self.code = (errors or self.incidents)[0].code if self.incidents else self.default_code
+        self.code = (errors or self.incidents)[0].code
         if message is None:
             shown = [i.render() for i in self.incidents[:20]]
             more = len(self.incidents) - len(shown)
@@ -488,8 +484,11 @@ class ReportedlyError(ValueError):
 
     @classmethod
     def of(cls, code: str, message: str, **place: Any) -> ReportedlyError:
-        """One incident: ``ReportedlyError.of("RPT-CLI-OPTION", "--average must be ...")``."""
-        return cls(Incident(code, message, **place), message)
+        """One incident, whose text is the message and the catalogue's fix:
+        ``ReportedlyError.of("RPT-CLI-OPTION", "--average must be pooled or per-text")``."""
+        incident = Incident(code, message, **place)
+        where = f"{place['file']}: " if place.get("file") else ""
+        return cls(incident, f"{where}{message}. Fix: {incident.fix}.")
 
 
 def catalogue(codes: Mapping[str, Code]) -> dict[str, Code]:

@@ -13,10 +13,11 @@ from sklearn.metrics import cohen_kappa_score
 from test_scoring_properties import documents
 from typer.testing import CliRunner
 
-from reportedly.adjudicate import AdjudicationError, Decision, apply_decisions, merge
+from reportedly.adjudicate import Decision, apply_decisions, merge
 from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli import app
 from reportedly.document import Document, Relation, Span, make_span, read_document, write_document
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.matching import match_spans
@@ -250,7 +251,7 @@ def test_merge_lists_disagreements_and_apply_makes_valid_gold(schema: Schema) ->
     assert {(s.label, s.start, s.end) for s in gold.spans} == {(s.label, s.start, s.end) for s in a1.spans}
     assert len(gold.relations) == len(a1.relations)
     assert gold.provenance["annotators"] == ["a1", "a2", "adj"]
-    with pytest.raises(AdjudicationError, match="undecided"):
+    with pytest.raises(ReportedlyError, match="undecided"):
         apply_decisions(candidate, decisions[1:], adjudicator="adj", method="m", schema=schema)
 
 

@@ -34,15 +34,8 @@ from reportedly.document import (
     read_jsonl,
     write_document,
 )
-from reportedly.publish import (
-    CHECKSUMS,
-    PublishError,
-    document_from_row,
-    publish,
-    push_to_hub,
-    spans_from_tags,
-    verify_checksums,
-)
+from reportedly.incidents import ReportedlyError
+from reportedly.publish import CHECKSUMS, document_from_row, publish, push_to_hub, spans_from_tags, verify_checksums
 from reportedly.publish.corpus import markdown_section
 from reportedly.publish.dataset import segments, tag_column, token_rows
 from reportedly.schema import Schema
@@ -484,8 +477,8 @@ def test_croissant_validates_with_mlcroissant(published: Path) -> None:
 # --- bad states -----------------------------------------------------------------------------------
 
 
-def _refused(corpus: Path, out: Path, schema: Schema, code: str, **options: Any) -> PublishError:
-    with pytest.raises(PublishError) as caught:
+def _refused(corpus: Path, out: Path, schema: Schema, code: str, **options: Any) -> ReportedlyError:
+    with pytest.raises(ReportedlyError) as caught:
         publish(corpus, out, schema=schema, **options)
     assert caught.value.code == code, str(caught.value)
     assert "Fix:" in str(caught.value)
@@ -683,7 +676,7 @@ def test_push_needs_a_token_and_an_intact_folder(
     published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api = RecordingApi()
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(published, "org/x", version="0.1.0", api=api, token_source=lambda: None)
     assert caught.value.code == "RPT-PUBLISH-NO-TOKEN" and "HF_TOKEN" in str(caught.value)
     # the default source: no HF_TOKEN and no cached login
@@ -692,21 +685,21 @@ def test_push_needs_a_token_and_an_intact_folder(
     for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(huggingface_hub.constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(published, "org/x", version="0.1.0", api=api)
     assert caught.value.code == "RPT-PUBLISH-NO-TOKEN"
     assert api.calls == []
     copy = tmp_path / "copy"
     shutil.copytree(published, copy)
     (copy / "croissant.json").write_text("{}\n", encoding="utf-8")
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(copy, "org/x", version="0.1.0", token="hf_secret", api=api)
     assert caught.value.code == "RPT-PUBLISH-CHECKSUM"
 
 
 def test_upload_errors_never_show_the_token(published: Path) -> None:
     api = RecordingApi(fail_with=RuntimeError("401 for token hf_secret"))
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(published, "org/x", version="0.1.0", token="hf_secret", api=api)
     assert caught.value.code == "RPT-PUBLISH-UPLOAD"
     assert "hf_secret" not in str(caught.value) and "<token>" in str(caught.value)

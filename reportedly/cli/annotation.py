@@ -12,8 +12,8 @@ from reportedly.adjudicate import decide_folder, merge_layers, write_decided
 from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.corpus import Layers, read_layers
-from reportedly.document import DocumentError, atomic_write_text
-from reportedly.generated import GeneratedSectionError, update, update_section
+from reportedly.document import atomic_write_text
+from reportedly.generated import update, update_section
 from reportedly.incidents import ReportedlyError
 
 AGREEMENT_SECTION = "agreement"
@@ -63,7 +63,7 @@ def agree(
             stale += [o.path for o in [update(json_out, text, check=check)] if o.changed]
         if readme is not None:
             stale += [o.path for o in [update_section(readme, section, table, check=check)] if o.changed]
-    except GeneratedSectionError as exc:
+    except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None
     if check and stale:
         raise fail(
@@ -74,7 +74,7 @@ def agree(
 def read_layers_or_fail(root: Path, annotators: list[str] | None) -> Layers:
     try:
         return read_layers(root, annotators)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(
             f"{exc}; run `reportedly validate` on the layers", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None

@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+from reportedly.incidents import ReportedlyError
+from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
 
 app = typer.Typer(
     name="reportedly",
@@ -37,5 +38,5 @@ def fail(message: str, code: str) -> typer.Exit:
 def open_schema(path: Path) -> Schema:
     try:
         return load_schema(path)
-    except SchemaError as exc:
+    except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None

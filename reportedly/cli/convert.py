@@ -25,17 +25,12 @@ from reportedly.convert.brat import (
     load_mapping,
 )
 from reportedly.convert.conll import export_conll, import_conll
-from reportedly.convert.issues import ConvertError, Issue
+from reportedly.convert.issues import Issue
 from reportedly.convert.output import Placed, check_before_writing, document_files, provenance_for, write_files
 from reportedly.convert.plain import import_texts
 from reportedly.convert.strings import align_quote_files
 from reportedly.corpus import Corpus
-from reportedly.document import (
-    Document,
-    DocumentError,
-    dumps_document,
-    read_documents,
-)
+from reportedly.document import Document, dumps_document, read_documents
 from reportedly.incidents import Incident, ReportedlyError, Severity
 from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
@@ -68,15 +63,15 @@ def _stop_on_errors(issues: Sequence[Issue]) -> None:
 def _read(path: Path, what: str) -> list[Document]:
     try:
         return read_documents(path)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(f"cannot read {what} {path}: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
 
 
 def _mapping(name: str, schema: Schema) -> BratMapping:
     try:
         return load_mapping(name, schema)
-    except ConvertError as exc:
-        _report(exc.issues)
+    except ReportedlyError as exc:
+        _report(exc.incidents)
         raise fail(f"cannot use mapping {name!r}", exc.code) from None
 
 
@@ -98,8 +93,8 @@ def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
 def _write(files: Mapping[Path, str], *, overwrite: bool) -> int:
     try:
         return write_files(files, overwrite=overwrite)
-    except ConvertError as exc:
-        _report(exc.issues)
+    except ReportedlyError as exc:
+        _report(exc.incidents)
         raise fail("nothing written; pass --overwrite to replace them", exc.code) from None
 
 

@@ -10,9 +10,9 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
 from reportedly.corpus import Corpus, is_corpus
-from reportedly.document import DocumentError, read_documents
-from reportedly.generated import GeneratedSectionError, update_section
-from reportedly.incidents import Severity
+from reportedly.document import read_documents
+from reportedly.generated import update_section
+from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT
 from reportedly.splits import write_splits
 from reportedly.stats import corpus_stats, stats_markdown
@@ -108,7 +108,7 @@ def stats(
     schema = open_schema(schema_path)
     try:
         docs = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
@@ -117,7 +117,7 @@ def stats(
     if readme is not None:
         try:
             outcome = update_section(readme, STATISTICS_SECTION, table, check=check)
-        except GeneratedSectionError as exc:
+        except ReportedlyError as exc:
             raise fail(str(exc), exc.code) from None
         if check and outcome.changed:
             raise fail(

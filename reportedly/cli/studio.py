@@ -14,12 +14,12 @@ from reportedly.cli.convert import convert_app
 from reportedly.convert import labelstudio
 from reportedly.convert.labelstudio import Problem
 from reportedly.corpus import Corpus
-from reportedly.document import DocumentError, atomic_write_text, read_jsonl
+from reportedly.document import atomic_write_text, read_jsonl
 from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
 from reportedly.studio import client as studio_client
 from reportedly.studio import server as studio_server
-from reportedly.studio.server import StudioError, StudioPaths, mask
+from reportedly.studio.server import StudioPaths, mask
 
 studio_app = typer.Typer(
     help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see README.md, 'Annotation session').",
@@ -65,7 +65,7 @@ def _connect(root: Path, url: str | None) -> studio_client.Connection:
     try:
         settings = studio_client.resolve_settings(paths, url=url)
         return studio_client.connect(settings.url, settings.token, token_source=settings.token_source)
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
 
 
@@ -126,7 +126,7 @@ def studio_serve(
         result = studio_server.serve(
             paths, port=port, timeout=timeout, on_progress=lambda m: console.print(m, highlight=False)
         )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     info, creds = result.info, result.credentials
     state = f"started in {result.seconds:.1f} s" if result.started else "already running"
@@ -200,7 +200,7 @@ def studio_setup(
             description=f"reportedly: claims, sources and hedges (schema {schema.version})",
             overlap=overlap,
         )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     action = (
         "created"
@@ -222,7 +222,7 @@ def studio_invite(url: UrlOption = None, root: DirOption = studio_server.DEFAULT
     conn = _connect(root, url)
     try:
         console.print(studio_client.invite_url(conn), highlight=False, soft_wrap=True)
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
 
 
@@ -231,7 +231,7 @@ def _predictions(path: Path | None, system: str | None, texts: dict[str, str]) -
         return [], system
     try:
         preds = read_jsonl(path, texts=texts)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(f"cannot read predictions: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
     systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
     if system is None:
@@ -286,7 +286,7 @@ def studio_push(
                 batch_size=batch_size,
                 on_progress=lambda done, total: bar.update(job, completed=done, total=total),
             )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     for conflict in result.conflicts:
         err_console.print(Text(conflict, style="red"), highlight=False)
@@ -339,7 +339,7 @@ def studio_pull(
             force=force,
             annotators=mapping,
         )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     _report_layers(result, out)
     if result.has_errors:

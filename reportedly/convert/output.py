@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reportedly.convert.issues import ConvertError, Issue
+from reportedly.convert.issues import Issue
 from reportedly.document import Document, atomic_write_text, document_to_dict, dumps_document
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.schema import Schema
@@ -76,7 +76,7 @@ def write_files(files: Mapping[Path, str], *, overwrite: bool) -> int:
     clashes = [path for path in changed if path.exists()]
     if clashes and not overwrite:
         shown = ", ".join(map(str, clashes[:5])) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
-        raise ConvertError([Issue("RPT-OUT-EXISTS", f"{len(clashes)} file(s) would change: {shown}")])
+        raise ReportedlyError([Issue("RPT-OUT-EXISTS", f"{len(clashes)} file(s) would change: {shown}")])
     for path, content in changed.items():
         atomic_write_text(path, content)
     return len(changed)

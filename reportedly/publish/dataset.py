@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.document import Document, Relation, Span, span_to_dict
-from reportedly.publish.errors import PublishError
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema, features
 from reportedly.sentences import Offsets, sentences, tokens
 
@@ -66,7 +66,7 @@ def flat_features(schema: Schema) -> Any:
     taken = set(FLAT_COLUMNS) | set(SENTENCE_COLUMNS)
     clashes = sorted(a.name for a in schema.attributes if a.name in taken)
     if clashes:
-        raise PublishError("RPT-PUBLISH-SCHEMA", f"{schema.path}: attribute(s) {clashes} clash with flat columns")
+        raise ReportedlyError.of("RPT-PUBLISH-SCHEMA", f"{schema.path}: attribute(s) {clashes} clash with flat columns")
     return ds.Features(
         {
             "doc_id": ds.Value("string"),

@@ -6,7 +6,6 @@ codes); publishing's own codes are in the catalogue of :mod:`reportedly.incident
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportedly.incidents import PUBLISH, REGISTRY, Code, Incident, ReportedlyError, catalogue
@@ -14,16 +13,6 @@ from reportedly.incidents import PUBLISH, REGISTRY, Code, Incident, ReportedlyEr
 CODES: dict[str, Code] = catalogue(PUBLISH)
 
 MAX_LISTED = 20
-
-
-class PublishError(ReportedlyError):
-    """A state that publishing refuses; ``code`` is stable, the message names the place and the fix.
-
-    ``incidents`` are the validation incidents behind it, when there are any."""
-
-    def __init__(self, code: str, message: str, *, incidents: Sequence[Incident] = ()) -> None:
-        super().__init__(tuple(incidents) or Incident(code, message), f"{message}. Fix: {REGISTRY[code].fix}.")
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -39,10 +28,12 @@ class Blocking:
             return next(iter(codes))
         return "RPT-PUBLISH-INVALID"
 
-    def error(self) -> PublishError:
+    def error(self) -> ReportedlyError:
         shown = [i.render() for i in self.incidents[:MAX_LISTED]]
         more = len(self.incidents) - len(shown)
         if more:
             shown.append(f"... and {more} more")
         summary = f"{len(self.incidents)} problem(s) stop the publish:\n  " + "\n  ".join(shown)
-        return PublishError(self.code, summary, incidents=self.incidents)
+        error = ReportedlyError(self.incidents, f"{summary}. Fix: {REGISTRY[self.code].fix}.")
+        error.code = self.code  # why the publish stops; the incidents keep the validator's codes
+        return error

@@ -7,6 +7,7 @@ the ``datasets.Features`` and the tables of LABELING.md are all generated from i
 
 from __future__ import annotations
 
+from reportedly.incidents import ReportedlyError
 from reportedly.schema.model import (
     DEFAULT_SCHEMA_PATH,
     PACKAGE_ROOT,
@@ -17,7 +18,6 @@ from reportedly.schema.model import (
     MetaFieldDef,
     RelationDef,
     Schema,
-    SchemaError,
     ValueDef,
     load_schema,
 )
@@ -42,8 +42,8 @@ __all__ = [
     "LayerDef",
     "MetaFieldDef",
     "RelationDef",
+    "ReportedlyError",
     "Schema",
-    "SchemaError",
     "ValueDef",
     "document_json_schema",
     "features",

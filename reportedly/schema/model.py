@@ -20,13 +20,6 @@ LABEL_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]*$")
 COLOR_PATTERN = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class SchemaError(ReportedlyError):
-    """schema.yaml is not well formed; the message names the key path and the fix."""
-
-    def __init__(self, path: Path, key: str, message: str) -> None:
-        super().__init__(Incident("RPT-SCHEMA-FILE", f"{key}: {message}", str(path)), f"{path}: {key}: {message}")
-
-
 @dataclass(frozen=True)
 class Example:
     text: str
@@ -155,8 +148,10 @@ class _Checker:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, key: str, message: str) -> SchemaError:
-        return SchemaError(self.path, key, message)
+    def fail(self, key: str, message: str) -> ReportedlyError:
+        """schema.yaml is not well formed: the error names the key path (RPT-SCHEMA-FILE)."""
+        incident = Incident("RPT-SCHEMA-FILE", f"{key}: {message}", str(self.path))
+        return ReportedlyError(incident, f"{self.path}: {key}: {message}")
 
     def mapping(self, value: Any, key: str, allowed: set[str], required: set[str]) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
@@ -204,7 +199,7 @@ class _Checker:
 
 
 def load_schema(path: Path | None = None) -> Schema:
-    """Read and check a schema file; raises :class:`SchemaError` naming the offending key."""
+    """Read and check a schema file; raises a ReportedlyError (RPT-SCHEMA-FILE) naming the offending key."""
     path = Path(path) if path else DEFAULT_SCHEMA_PATH
     return _load_schema_cached(path.resolve(), path.stat().st_mtime_ns if path.exists() else 0)
 

@@ -21,13 +21,12 @@ from typing import Any
 import numpy as np
 
 from reportedly.document import Document
-from reportedly.incidents import Incident
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
 from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
 from reportedly.scoring.arrays import offsets, span_columns
 from reportedly.scoring.attributes import attribute_codes
-from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
 from reportedly.scoring.matching import align_spans
 from reportedly.scoring.metrics import Compiled, Group, compile_group
@@ -75,16 +74,16 @@ def evaluate(
     """Score ``predicted`` against ``gold`` on the chosen tracks; ``vs`` adds paired tests.
 
     ``gold`` and ``predicted`` are documents, loaded sets, or paths (a corpus folder, a folder of
-    document files, or a JSONL file). Raises :class:`EvaluationError` listing every problem.
+    document files, or a JSONL file). Raises :class:`ReportedlyError` listing every problem.
     """
     chosen = resolve(tracks)
     if resamples < 0 or not 0.0 < confidence < 1.0:
-        raise EvaluationError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
+        raise ReportedlyError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
     schema = schema or load_schema()
     gold_set = _gold_set(gold, split, corpus_version)
     if not gold_set.documents:
         message = f"{gold_set.source} holds no documents for split {split!r}"
-        raise EvaluationError([Incident("RPT-EVAL-NO-GOLD", message)])
+        raise ReportedlyError([Incident("RPT-EVAL-NO-GOLD", message)])
     gold_docs = list(gold_set.documents)
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
@@ -165,7 +164,7 @@ def _check_unique_gold(docs: Sequence[Document]) -> None:
     seen: set[str] = set()
     for doc in docs:
         if doc.id in seen:
-            raise EvaluationError(
+            raise ReportedlyError(
                 [Incident("RPT-DOC-DUPLICATE", f"gold document id {doc.id!r} occurs twice", doc_id=doc.id)]
             )
         seen.add(doc.id)
@@ -194,7 +193,7 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
             problems.append(Incident(code, message, f"<documents>[{i}]", doc_id=doc.id))
         seen.add(doc.id)
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     names = sorted({name for d in predicted if isinstance(name := d.provenance.get("system"), str) and name})
     return PredictionSet(tuple(predicted), system or (names[0] if names else "system"), "<documents>", None)
 
@@ -221,7 +220,7 @@ class _Shared:
             if incident.is_error
         ]
         if problems:
-            raise EvaluationError(problems)
+            raise ReportedlyError(problems)
         self.gold_spans = span_columns(gold, self.offsets, self.label_index)
         needs_relations = any(t.needs_relations for t in tracks)
         self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
@@ -251,7 +250,7 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
         if incident.is_error
     ]
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     pred_spans = span_columns(aligned, shared.offsets, shared.label_index)
     pred_relations: RelationColumns | None = None
     if shared.gold_relations is not None:

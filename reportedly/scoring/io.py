@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
-from reportedly.document import Document, DocumentError, document_from_dict, read_documents
-from reportedly.incidents import Incident
-from reportedly.scoring.incidents import EvaluationError
+from reportedly.document import Document, document_from_dict, read_documents
+from reportedly.incidents import Incident, ReportedlyError
 
 
 @dataclass(frozen=True)
@@ -44,23 +43,23 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
     """
     path = Path(path)
     if not path.exists():
-        raise EvaluationError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
+        raise ReportedlyError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
     if not is_corpus(path):  # a folder of documents or a file: no splits, no version
         try:
             documents = read_documents(path)
-        except DocumentError as exc:
-            raise EvaluationError([Incident(exc.code, str(exc), str(path))]) from None
+        except ReportedlyError as exc:
+            raise ReportedlyError([Incident(exc.code, str(exc), str(path))]) from None
         return GoldSet(tuple(documents), UNVERSIONED, "all", str(path))
     corpus = Corpus(path)
     try:
         by_id = corpus.documents
-    except DocumentError as exc:
-        raise EvaluationError([Incident(exc.code, str(exc), str(corpus.documents_folder))]) from None
+    except ReportedlyError as exc:
+        raise ReportedlyError([Incident(exc.code, str(exc), str(corpus.documents_folder))]) from None
     if split == "all":
         return GoldSet(tuple(by_id.values()), corpus.version, "all", str(path))
     split_file = corpus.split_file(split)
     if not split_file.is_file():
-        raise EvaluationError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
+        raise ReportedlyError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
     chosen: list[Document] = []
     problems: list[Incident] = []
     for number, doc_id in corpus.split_entries(split):
@@ -70,7 +69,7 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
         else:
             chosen.append(by_id[doc_id])
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     return GoldSet(tuple(chosen), corpus.version, split, str(path))
 
 
@@ -108,7 +107,7 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
     """Read predictions for the gold documents whose texts are given; raise with every problem."""
     path = Path(path)
     if not path.exists():
-        raise EvaluationError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
+        raise ReportedlyError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
     problems: list[Incident] = []
     documents: list[Document] = []
     locations: dict[str, tuple[str, int | None]] = {}
@@ -135,7 +134,7 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
         where = f"{file}:{line}" if line is not None else file
         try:
             doc = document_from_dict(record, where, text=gold_texts.get(doc_id) if isinstance(doc_id, str) else None)
-        except DocumentError as exc:
+        except ReportedlyError as exc:
             problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
             continue
         if doc.text != gold_texts[doc.id]:
@@ -158,7 +157,7 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
     if not documents and not problems:
         problems.append(Incident("RPT-PRED-EMPTY", f"{path} holds no document records", str(path)))
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     name = system or (systems.most_common(1)[0][0] if systems else path.stem)
     return PredictionSet(tuple(documents), name, str(path), locations)
 

@@ -11,11 +11,10 @@ import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reportedly.incidents import Incident
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.schema import Schema
 from reportedly.scoring.arrays import SpanColumns
 from reportedly.scoring.attributes import AttributeCodes, attribute_columns, attribute_metrics
-from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.matching import Pairs, SpanMatch
 from reportedly.scoring.metrics import Group
 from reportedly.scoring.relations import RelationColumns, relation_columns_counts, relation_metrics
@@ -119,7 +118,7 @@ def resolve(names: Sequence[str]) -> tuple[Track, ...]:
     ['spans', 'relations']
     >>> try:
     ...     resolve(["spanz"])
-    ... except EvaluationError as error:
+    ... except ReportedlyError as error:
     ...     print(error.incidents[0].message)
     unknown track 'spanz' (did you mean 'spans'?); known: spans, attributes, relations, profile, slices
     """
@@ -132,5 +131,5 @@ def resolve(names: Sequence[str]) -> tuple[Track, ...]:
                 Incident("RPT-EVAL-TRACK-UNKNOWN", f"unknown track {name!r}{hint}; known: {', '.join(TRACKS)}")
             )
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     return tuple(track for track in REGISTRY.values() if track.name in names)

@@ -6,6 +6,7 @@ Studio's JSON and files (tasks, exports, layers written from them) is :mod:`repo
 
 from __future__ import annotations
 
+from reportedly.incidents import ReportedlyError
 from reportedly.studio.client import (
     DEFAULT_PROJECT,
     Connection,
@@ -28,7 +29,6 @@ from reportedly.studio.server import (
     DEFAULT_DIR,
     DEFAULT_PORT,
     ServeResult,
-    StudioError,
     StudioPaths,
     mask,
     migrate_template,
@@ -44,9 +44,9 @@ __all__ = [
     "Connection",
     "Project",
     "PushResult",
+    "ReportedlyError",
     "ServeResult",
     "SetupResult",
-    "StudioError",
     "StudioPaths",
     "check_config",
     "connect",

@@ -1,7 +1,7 @@
 """Talk to a Label Studio server: connect, set up the project, push tasks (+ predictions), pull layers.
 
 The conversion itself is :mod:`reportedly.convert.labelstudio` (pure); this module moves its input
-and output over the API and onto disk. Every failure is a :class:`StudioError` whose message names
+and output over the API and onto disk. Every failure is a :class:`ReportedlyError` whose message names
 the fix: server not reachable, token refused, project missing, config drift.
 """
 
@@ -26,8 +26,9 @@ from reportedly.convert.labelstudio import (
     write_layers,
 )
 from reportedly.document import Document
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import TEXT_NAME, Schema
-from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
+from reportedly.studio.server import StudioPaths, mask, read_credentials, read_server_info
 
 DEFAULT_PROJECT = "reportedly"
 DEFAULT_URL = "http://127.0.0.1:8080"
@@ -70,9 +71,9 @@ class Connection:
         """A raw API call through the SDK's authenticated HTTP client (pinned SDK 2.1.2)."""
         response = self.client._client_wrapper.httpx_client.request(path, method=method, **kwargs)
         if response.status_code >= 400:
-            raise StudioError(
-                f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
+            raise ReportedlyError.of(
                 "RPT-STUDIO-API",
+                f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
             )
         return response.json() if response.content else None
 
@@ -91,37 +92,37 @@ def connect(url: str, token: str, *, token_source: str = "the token", timeout: f
     url = url.rstrip("/")
     start_hint = "start it with `reportedly studio serve`, or point to a running one with --url or LABEL_STUDIO_URL"
     if not token:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-TOKEN",
             f"no API token for {url}: set LABEL_STUDIO_API_KEY, or run `reportedly studio serve`, "
             "which keeps one in .studio/credentials.json",
-            "RPT-STUDIO-TOKEN",
         )
     factory: Any = LabelStudio  # the SDK's constructor is untyped
     client = factory(base_url=url, api_key=token, timeout=timeout, max_retries=0)
     try:
         whoami = client.users.whoami()
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise StudioError(
-            f"Label Studio is not reachable at {url} ({exc}); {start_hint}", "RPT-STUDIO-UNREACHABLE"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-UNREACHABLE", f"Label Studio is not reachable at {url} ({exc}); {start_hint}"
         ) from None
     except ApiError as exc:
         if exc.status_code in (401, 403):
-            raise StudioError(
+            raise ReportedlyError.of(
+                "RPT-STUDIO-TOKEN",
                 f"Label Studio at {url} refused the API token {mask(token)} from {token_source} "
                 f"(HTTP {exc.status_code}). Use the token of this server: the one in .studio/credentials.json "
                 "for a server started by `reportedly studio serve`, or set LABEL_STUDIO_API_KEY to the token "
                 "shown under Account & Settings (a legacy token is accepted only when the server was first "
                 "started with LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true; else use a personal access token)",
-                "RPT-STUDIO-TOKEN",
             ) from None
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-UNREACHABLE",
             f"Label Studio at {url} answered HTTP {exc.status_code} to whoami: "
             f"{_api_error_text(exc)}; is this a Label Studio server?",
-            "RPT-STUDIO-UNREACHABLE",
         ) from None
     except httpx.HTTPError as exc:
-        raise StudioError(
-            f"Label Studio is not reachable at {url} ({exc}); {start_hint}", "RPT-STUDIO-UNREACHABLE"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-UNREACHABLE", f"Label Studio is not reachable at {url} ({exc}); {start_hint}"
         ) from None
     return Connection(url, token, client, whoami.dict() if hasattr(whoami, "dict") else dict(whoami))
 
@@ -134,7 +135,7 @@ def canonical_config(config: str) -> str:
     try:
         return ET.canonicalize(xml_data=config, strip_text=True, with_comments=False)
     except ET.ParseError as exc:
-        raise StudioError(f"labeling config is not well-formed XML: {exc}", "RPT-STUDIO-CONFIG") from None
+        raise ReportedlyError.of("RPT-STUDIO-CONFIG", f"labeling config is not well-formed XML: {exc}") from None
 
 
 def _first_difference(ours: str, theirs: str) -> str:
@@ -174,10 +175,10 @@ def require_project(conn: Connection, title: str) -> Project:
     """The one project with this exact title; an error naming the fix when there is none."""
     project = find_project(conn, title)
     if project is None:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-PROJECT",
             f"no project titled {title!r} on {conn.url}; create it with `reportedly studio "
             "setup` (or pass --project TITLE)",
-            "RPT-STUDIO-PROJECT",
         )
     return project
 
@@ -191,9 +192,9 @@ def find_project(conn: Connection, title: str) -> Project | None:
     ]
     if len(found) > 1:
         ids = ", ".join(str(p["id"]) for p in found)
-        raise StudioError(
-            f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or delete all but one",
+        raise ReportedlyError.of(
             "RPT-STUDIO-PROJECT",
+            f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or delete all but one",
         )
     if not found:
         return None
@@ -203,11 +204,11 @@ def find_project(conn: Connection, title: str) -> Project | None:
 def check_config(conn: Connection, project: Project, config: str) -> None:
     """Raise when the server's labeling config is not ``config`` (comments and layout aside)."""
     if canonical_config(project.label_config) != canonical_config(config):
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-DRIFT",
             f"the labeling config of project {project.title!r} (id {project.id}) on {conn.url} differs from "
             f"schema/labelstudio.xml ({_first_difference(config, project.label_config)}); run `reportedly "
             "studio setup` to update the project",
-            "RPT-STUDIO-DRIFT",
         )
 
 
@@ -229,7 +230,9 @@ def setup_project(
         interface: Any = LabelInterface(config)
         interface.validate()
     except Exception as exc:  # the SDK raises several kinds for an invalid config
-        raise StudioError(f"the labeling config is invalid for Label Studio: {exc}", "RPT-STUDIO-CONFIG") from None
+        raise ReportedlyError.of(
+            "RPT-STUDIO-CONFIG", f"the labeling config is invalid for Label Studio: {exc}"
+        ) from None
     wanted: dict[str, Any] = {
         "label_config": config,
         "expert_instruction": instructions,
@@ -257,11 +260,11 @@ def setup_project(
             project = _project(conn.client.projects.get(project.id))
         return SetupResult(project, False, tuple(changed))
     except ApiError as exc:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-CONFIG",
             f"Label Studio refused the project settings (HTTP {exc.status_code}): "
             f"{_api_error_text(exc)}. A config that drops labels already used by annotations is "
             "refused: adjudicate or delete those annotations first",
-            "RPT-STUDIO-CONFIG",
         ) from None
 
 
@@ -337,26 +340,26 @@ def push(
     ids = [doc.id for doc in documents]
     repeated = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if repeated:
-        raise StudioError(f"document id(s) given twice: {', '.join(repeated[:10])}", "RPT-STUDIO-PUSH")
+        raise ReportedlyError.of("RPT-STUDIO-PUSH", f"document id(s) given twice: {', '.join(repeated[:10])}")
     if predictions and not system:
-        raise StudioError(
-            "predictions need a system name (--system), used as Label Studio's model_version", "RPT-STUDIO-PUSH"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-PUSH", "predictions need a system name (--system), used as Label Studio's model_version"
         )
     by_id = {doc.id: doc for doc in documents}
     orphans = [p.id for p in predictions if p.id not in by_id]
     if orphans:
-        raise StudioError(
-            f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those documents too",
+        raise ReportedlyError.of(
             "RPT-STUDIO-PUSH",
+            f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those documents too",
         )
     tick = time.perf_counter()
     errors = check_predictions(documents, predictions, schema, LabelInterface(project.label_config))
     result.check_seconds = time.perf_counter() - tick
     if errors:
         more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
-        raise StudioError(
-            "predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20]) + more,
+        raise ReportedlyError.of(
             "RPT-STUDIO-PUSH",
+            "predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20]) + more,
         )
     predicted = {p.id: p for p in predictions}
     existing = existing_tasks(conn, project)
@@ -385,10 +388,10 @@ def push(
         try:
             conn.client.projects.import_tasks(project.id, request=tasks, return_task_ids=True)
         except ApiError as exc:
-            raise StudioError(
+            raise ReportedlyError.of(
+                "RPT-STUDIO-PUSH",
                 f"Label Studio refused tasks {batch[0].id} .. {batch[-1].id} (HTTP {exc.status_code}): "
                 f"{_api_error_text(exc)}; {result.created} task(s) were imported before",
-                "RPT-STUDIO-PUSH",
             ) from None
         result.created += len(batch)
         result.predictions_created += sum(1 for doc in batch if doc.id in predicted)
@@ -450,15 +453,15 @@ def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) 
     deadline = time.monotonic() + timeout
     while snapshot.status not in ("completed", "failed"):
         if time.monotonic() > deadline:
-            raise StudioError(
-                f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s", "RPT-STUDIO-EXPORT"
+            raise ReportedlyError.of(
+                "RPT-STUDIO-EXPORT", f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s"
             )
         time.sleep(0.5)
         snapshot = exports.get(project.id, snapshot.id)
     if snapshot.status == "failed":
-        raise StudioError(
-            f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the server log",
+        raise ReportedlyError.of(
             "RPT-STUDIO-EXPORT",
+            f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the server log",
         )
     try:
         data = b"".join(exports.download(project.id, snapshot.id, export_type="JSON"))
@@ -466,7 +469,7 @@ def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) 
         exports.delete(project.id, snapshot.id)
     tasks = json.loads(data)
     if not isinstance(tasks, list):
-        raise StudioError(f"export {snapshot.id} is not a list of tasks", "RPT-STUDIO-EXPORT")
+        raise ReportedlyError.of("RPT-STUDIO-EXPORT", f"export {snapshot.id} is not a list of tasks")
     return tasks
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import jsonschema
 
-from reportedly.document import Document, DocumentError, document_from_dict
-from reportedly.incidents import VALIDATE, Code, Incident, catalogue
+from reportedly.document import Document, document_from_dict
+from reportedly.incidents import VALIDATE, Code, Incident, ReportedlyError, catalogue
 from reportedly.schema import Schema, document_json_schema
 
 # The validator's part of the catalogue in reportedly.incidents.
@@ -138,7 +138,7 @@ def validate_record(
         )
     try:
         doc = document_from_dict(record)
-    except DocumentError as exc:
+    except ReportedlyError as exc:
         if not incidents:
             incidents.append(place.at(exc.code, str(exc), doc_id))
         return incidents, None

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 import yaml
 
-from reportedly.convert.issues import ConvertError, Issue
+from reportedly.convert.issues import Issue
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 
 Discontinuous = Literal["error", "merge", "skip"]
@@ -88,7 +89,7 @@ def bundled_mappings() -> list[str]:
 
 def load_mapping(name_or_path: str | Path, schema: Schema) -> BratMapping:
     """A bundled mapping by name (``reportedly``, ``attribution``) or a YAML file; raises
-    :class:`ConvertError` (RPT-BRAT-MAPPING) naming the key to fix."""
+    :class:`ReportedlyError` (RPT-BRAT-MAPPING) naming the key to fix."""
     text: str
     where = str(name_or_path)
     if isinstance(name_or_path, str) and name_or_path in bundled_mappings():
@@ -98,7 +99,7 @@ def load_mapping(name_or_path: str | Path, schema: Schema) -> BratMapping:
     else:
         path = Path(name_or_path)
         if not path.is_file():
-            raise ConvertError(
+            raise ReportedlyError(
                 [
                     Issue(
                         "RPT-BRAT-MAPPING",
@@ -112,13 +113,13 @@ def load_mapping(name_or_path: str | Path, schema: Schema) -> BratMapping:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         line = exc.problem_mark.line + 1 if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark else None
-        raise ConvertError([Issue("RPT-BRAT-MAPPING", f"invalid YAML: {exc}", where, line)]) from None
+        raise ReportedlyError([Issue("RPT-BRAT-MAPPING", f"invalid YAML: {exc}", where, line)]) from None
     return mapping_from_dict(raw, schema, where=where)
 
 
 def mapping_from_dict(raw: Any, schema: Schema, *, where: str = "<mapping>") -> BratMapping:
-    def fail(key: str, message: str) -> ConvertError:
-        return ConvertError([Issue("RPT-BRAT-MAPPING", f"{key}: {message}", where)])
+    def fail(key: str, message: str) -> ReportedlyError:
+        return ReportedlyError([Issue("RPT-BRAT-MAPPING", f"{key}: {message}", where)])
 
     def table(value: Any, key: str) -> Mapping[str, Any]:
         if value is None:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from reportedly.convert.brat.mapping import ID_NOTE, ID_PATTERN, BratMapping
 from reportedly.convert.brat.reader import ann_to_document
-from reportedly.convert.issues import ConvertError, Issue
+from reportedly.convert.issues import Issue
 from reportedly.document import Document, sorted_spans
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 
 # --- document -> .ann -------------------------------------------------------------------------
@@ -174,11 +175,11 @@ def export_brat(
 
 def brat_round_trip(doc: Document, *, schema: Schema, mapping: BratMapping) -> Document:
     """``doc`` written as brat and read back (for tests and for checking a mapping); raises
-    :class:`ConvertError` when either direction has errors."""
+    :class:`ReportedlyError` when either direction has errors."""
     ann, issues = document_to_ann(doc, mapping)
     if issues:
-        raise ConvertError(issues)
+        raise ReportedlyError(issues)
     result = ann_to_document(doc.text, ann, doc_id=doc.id, mapping=mapping, meta=doc.meta, provenance=doc.provenance)
     if result.document is None:
-        raise ConvertError(result.issues)
+        raise ReportedlyError(result.issues)
     return result.document

@@ -55,7 +55,6 @@ from reportedly.convert.labelstudio.problems import (
     METHOD_FROM_PREDICTION,
     METHOD_INDEPENDENT,
     TOOL,
-    ConversionError,
     Problem,
     Vocabulary,
     Where,
@@ -71,6 +70,7 @@ from reportedly.convert.labelstudio.to_studio import (
     tasks_payload,
     text_document,
 )
+from reportedly.incidents import ReportedlyError
 
 __all__ = [
     "DOC_ID_KEY",
@@ -81,10 +81,10 @@ __all__ = [
     "METHOD_INDEPENDENT",
     "TOOL",
     "ConfigCheck",
-    "ConversionError",
     "ExportConversion",
     "Layer",
     "Problem",
+    "ReportedlyError",
     "Vocabulary",
     "Where",
     "WriteResult",

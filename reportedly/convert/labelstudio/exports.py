@@ -21,12 +21,11 @@ from reportedly.convert.labelstudio.problems import (
     METHOD_FROM_PREDICTION,
     METHOD_INDEPENDENT,
     TOOL,
-    ConversionError,
     Problem,
     Where,
 )
 from reportedly.document import Document, atomic_write_text, dumps_document
-from reportedly.incidents import Incident, Severity
+from reportedly.incidents import Incident, ReportedlyError, Severity
 from reportedly.schema import Schema
 from reportedly.validate import Role, check_document
 
@@ -375,4 +374,4 @@ def read_export_file(path: Path) -> Any:
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConversionError(f"{path}: cannot read a Label Studio JSON export ({exc})") from None
+        raise ReportedlyError.of("RPT-LS-FORMAT", f"{path}: cannot read a Label Studio JSON export ({exc})") from None

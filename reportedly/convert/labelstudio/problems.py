@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from reportedly.incidents import REGISTRY, ReportedlyError, Severity
+from reportedly.incidents import REGISTRY, Severity
 from reportedly.schema import AttributeDef, RelationDef, Schema
 
 DOC_ID_KEY = "doc_id"
@@ -49,12 +49,6 @@ class Problem:
 
     def render(self) -> str:
         return f"{self.location()}: {self.severity.value} {self.code}: {self.message}. Fix: {self.fix}."
-
-
-class ConversionError(ReportedlyError):
-    """A document that cannot be expressed in this Label Studio config (e.g. an attribute it lacks)."""
-
-    default_code = "RPT-LS-FORMAT"
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.convert.labelstudio.exports import ConfigCheck
-from reportedly.convert.labelstudio.problems import DOC_ID_KEY, DOC_ID_PATTERN, META_KEY, ConversionError, vocabulary_of
+from reportedly.convert.labelstudio.problems import DOC_ID_KEY, DOC_ID_PATTERN, META_KEY, vocabulary_of
 from reportedly.document import Document, sorted_spans
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import LABELS_NAME, TEXT_NAME, Schema
@@ -28,7 +28,9 @@ def document_to_results(doc: Document, schema: Schema) -> list[dict[str, Any]]:
     vocabulary = vocabulary_of(schema)
     for span in sorted_spans(doc.spans):
         if span.label not in vocabulary.labels:
-            raise ConversionError(f"document {doc.id}, span {span.id}: label {span.label!r} is not in the schema")
+            raise ReportedlyError.of(
+                "RPT-LS-FORMAT", f"document {doc.id}, span {span.id}: label {span.label!r} is not in the schema"
+            )
         value = {"start": span.start, "end": span.end, "text": span.text}
         results.append(
             {
@@ -41,8 +43,9 @@ def document_to_results(doc: Document, schema: Schema) -> list[dict[str, Any]]:
         )
         for name, choice in span.attrs.items():
             if name not in vocabulary.attributes_of[span.label]:
-                raise ConversionError(
-                    f"document {doc.id}, span {span.id}: {span.label} has no attribute {name!r} in the schema"
+                raise ReportedlyError.of(
+                    "RPT-LS-FORMAT",
+                    f"document {doc.id}, span {span.id}: {span.label} has no attribute {name!r} in the schema",
                 )
             results.append(
                 {
@@ -79,7 +82,9 @@ def document_to_task(
         task["predictions"] = []
         for model_version, pred in predictions:
             if pred.id != doc.id or pred.text != doc.text:
-                raise ConversionError(f"prediction {pred.id} ({model_version}) is not on the text of document {doc.id}")
+                raise ReportedlyError.of(
+                    "RPT-LS-FORMAT", f"prediction {pred.id} ({model_version}) is not on the text of document {doc.id}"
+                )
             task["predictions"].append(document_to_prediction(pred, schema, model_version))
     return task
 
@@ -142,7 +147,7 @@ def text_document(path: Path) -> Document:
 def read_inputs(paths: Iterable[Path]) -> list[Document]:
     """Documents to push: corpus ``.json`` files (their spans are not pushed), JSONL of ``{id, text,
     meta}``, ``.txt`` files, or folders of ``.json`` and ``.txt`` files."""
-    from reportedly.document import DocumentError, read_document, read_jsonl
+    from reportedly.document import read_document, read_jsonl
 
     docs: list[Document] = []
     for path in paths:
@@ -159,8 +164,6 @@ def read_inputs(paths: Iterable[Path]) -> list[Document]:
                 docs.append(text_document(path))
             else:
                 docs.append(read_document(path))
-        except DocumentError as exc:
-            raise ReportedlyError(exc.incidents, str(exc)) from None
         except OSError as exc:
             raise ReportedlyError.of("RPT-PATH-MISSING", f"{path}: {exc.strerror or exc}") from None
     bad = [doc.id for doc in docs if not re.match(DOC_ID_PATTERN, doc.id)]
