@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from reportedly.document import Document, Relation, Span
 
 if TYPE_CHECKING:
-    from reportedly.evaluation import evaluate
+    from reportedly.scoring.evaluate import evaluate
 
 __version__ = "0.1.0"
 __all__ = ["Document", "Relation", "Span", "__version__", "evaluate"]
@@ -16,7 +16,7 @@ __all__ = ["Document", "Relation", "Span", "__version__", "evaluate"]
 def __getattr__(name: str) -> Any:
     # the scorer pulls in numpy and scipy: load it only when asked for
     if name == "evaluate":
-        from reportedly.evaluation import evaluate
+        from reportedly.scoring.evaluate import evaluate
 
         return evaluate
     raise AttributeError(f"module 'reportedly' has no attribute {name!r}")

@@ -9,21 +9,26 @@ whose provenance says exactly how it was produced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from reportedly.agreement import match_partial, span_key
-from reportedly.align import Aligner
-from reportedly.document import Document, Relation, Span, sorted_spans
+from reportedly.corpus import Layers
+from reportedly.document import Document, Relation, Span, atomic_write_text, read_document, sorted_spans, write_document
+from reportedly.incidents import Incident, ReportedlyError
+from reportedly.quotes import Aligner
 from reportedly.schema import Schema
+from reportedly.scoring.matching import match_spans
+from reportedly.validate import Role, check_document
 
 NONE = "none"
 NEW = "new"
 
 
-class AdjudicationError(ValueError):
-    code = "RPT-ADJUDICATE"
+def span_key(span: Span) -> tuple[str, int, int]:
+    return (span.label, span.start, span.end)
 
 
 @dataclass
@@ -71,13 +76,12 @@ def _clusters(layers: Mapping[str, Document], schema: Schema) -> dict[str, Clust
         for name in names:
             spans = [s for s in layers[name].spans if s.label == label]
             representatives = [next(v for v in c.versions.values() if v) for c in for_label]
-            pairs = match_partial(representatives, spans)
-            matched = {id(rep): span for rep, span in pairs}
-            for cluster, rep in zip(for_label, representatives, strict=True):
-                cluster.versions[name] = matched.get(id(rep))
-            taken = {id(span) for _, span in pairs}
-            for span in spans:
-                if id(span) not in taken:
+            pairs = dict(match_spans(representatives, spans))  # the scorer's one-to-one matcher
+            for index, cluster in enumerate(for_label):
+                cluster.versions[name] = spans[pairs[index]] if index in pairs else None
+            taken = set(pairs.values())
+            for index, span in enumerate(spans):
+                if index not in taken:
                     versions: dict[str, Span | None] = dict.fromkeys(names)
                     versions[name] = span
                     for_label.append(Cluster("", versions))
@@ -94,7 +98,9 @@ def merge(layers: Mapping[str, Document], schema: Schema) -> Candidate:
     texts = {layers[n].text for n in names}
     first = layers[names[0]]
     if len(texts) != 1:
-        raise AdjudicationError(f"document {first.id}: the layers' texts differ; re-annotate on one text")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"document {first.id}: the layers' texts differ; re-annotate on one text"
+        )
     clusters = _clusters({n: layers[n] for n in names}, schema)
     where: dict[tuple[str, str], str] = {}  # (annotator, span id) -> cluster id
     for cluster in clusters.values():
@@ -162,13 +168,17 @@ class Decision:
 def parse_decisions(record: Mapping[str, Any], where: str) -> tuple[str, list[Decision]]:
     adjudicator = record.get("adjudicator")
     if not isinstance(adjudicator, str) or not adjudicator:
-        raise AdjudicationError(f"{where}: 'adjudicator' (an id) is required")
+        raise ReportedlyError.of("RPT-ADJUDICATE", f"{where}: 'adjudicator' (an id) is required")
     decisions = []
     for index, raw in enumerate(record.get("decisions") or []):
         if not isinstance(raw, Mapping) or not all(isinstance(raw.get(k), str) for k in ("item", "choose", "why")):
-            raise AdjudicationError(f"{where}: decisions[{index}] needs string 'item', 'choose' and 'why'")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: decisions[{index}] needs string 'item', 'choose' and 'why'"
+            )
         if not raw["why"].strip():
-            raise AdjudicationError(f"{where}: decisions[{index}] ({raw['item']}) has an empty 'why'")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: decisions[{index}] ({raw['item']}) has an empty 'why'"
+            )
         decisions.append(Decision(raw["item"], raw["choose"], raw["why"].strip(), raw.get("new")))
     return adjudicator, decisions
 
@@ -187,9 +197,10 @@ def apply_decisions(
     missing = [i["item"] for i in candidate.items if i["item"] not in by_item]
     extra = sorted(set(by_item) - {i["item"] for i in candidate.items})
     if missing or extra:
-        raise AdjudicationError(
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE",
             f"document {doc_id}: undecided item(s) {missing or '-'}; unknown item(s) {extra or '-'}; "
-            "decide every item listed in the disagreements file, and only those"
+            "decide every item listed in the disagreements file, and only those",
         )
     chosen: dict[str, Span | None] = {}
     for cid, cluster in candidate.clusters.items():
@@ -247,15 +258,21 @@ def _decide_span(
         new = decision.new or {}
         label, quote = new.get("label"), new.get("text")
         if not isinstance(label, str) or not isinstance(quote, str):
-            raise AdjudicationError(f"{where}: a 'new' span needs 'label' and 'text' (quoted exactly)")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: a 'new' span needs 'label' and 'text' (quoted exactly)"
+            )
         offsets, _, reason = aligner.locate(quote, context=new.get("context"))
         if offsets is None:
-            raise AdjudicationError(f"{where}: cannot place new span {quote!r} ({reason}); add 'context'")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: cannot place new span {quote!r} ({reason}); add 'context'"
+            )
         start, end = offsets
         attrs = new.get("attrs") or {}
         return Span(cluster.id, label, start, end, candidate.doc.text[start:end], dict(attrs))
     if decision.choose not in cluster.versions:
-        raise AdjudicationError(f"{where}: choose one of {[*cluster.versions, NONE, NEW]}, not {decision.choose!r}")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"{where}: choose one of {[*cluster.versions, NONE, NEW]}, not {decision.choose!r}"
+        )
     span = cluster.versions[decision.choose]
     return None if span is None else Span(cluster.id, span.label, span.start, span.end, span.text, dict(span.attrs))
 
@@ -265,10 +282,14 @@ def _decide_value(item: Mapping[str, Any], decision: Decision, where: str) -> st
     if decision.choose == NEW:
         value = (decision.new or {}).get("value")
         if not isinstance(value, str):
-            raise AdjudicationError(f"{where}: a 'new' attribute decision needs 'new': {{'value': ...}}")
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: a 'new' attribute decision needs 'new': {{'value': ...}}"
+            )
         return value
     if decision.choose not in versions:
-        raise AdjudicationError(f"{where}: choose one of {[*versions, NEW]}, not {decision.choose!r}")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"{where}: choose one of {[*versions, NEW]}, not {decision.choose!r}"
+        )
     return versions[decision.choose]
 
 
@@ -277,7 +298,9 @@ def _decide_presence(item: Mapping[str, Any], decision: Decision, where: str) ->
     if decision.choose == NONE:
         return False
     if decision.choose not in versions:
-        raise AdjudicationError(f"{where}: choose one of {[*versions, NONE]}, not {decision.choose!r}")
+        raise ReportedlyError.of(
+            "RPT-ADJUDICATE", f"{where}: choose one of {[*versions, NONE]}, not {decision.choose!r}"
+        )
     return versions[decision.choose]
 
 
@@ -292,3 +315,68 @@ def _renumber(spans: Mapping[str, Span], schema: Schema) -> dict[str, str]:
         counts[prefix] = counts.get(prefix, 0) + 1
         ids[by_span[id(span)]] = f"{prefix}{counts[prefix]}"
     return ids
+
+
+# --- a round: folders of layers and decisions ---------------------------------------------------
+
+
+def merge_layers(layers: Layers, schema: Schema, *, doc_ids: Collection[str] | None = None) -> list[Candidate]:
+    """A candidate for every document all annotators of ``layers`` have done (or just ``doc_ids``)."""
+    names = sorted(layers)
+    shared = sorted(set.intersection(*(set(layers[n]) for n in names))) if names else []
+    return [merge({n: layers[n][d] for n in names}, schema) for d in shared if doc_ids is None or d in doc_ids]
+
+
+@dataclass(frozen=True)
+class Decided:
+    gold: Document
+    trail: dict[str, Any]  # the items, the decisions and who took them: corpus/adjudication/<id>.json
+
+
+def decide_folder(layers: Layers, decisions: Path, *, method: str, schema: Schema) -> list[Decided]:
+    """Every ``<id>.decisions.json`` of ``decisions`` applied to its layers; all or nothing: the first
+    problem (bad JSON, an undecided item, an invalid decided document) raises before anything is kept."""
+    names = sorted(layers)
+    decided = []
+    for path in sorted(Path(decisions).glob("*.decisions.json")):
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            message = f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"
+            raise ReportedlyError(Incident("RPT-JSON-SYNTAX", exc.msg, str(path), exc.lineno), message) from None
+        adjudicator, parsed = parse_decisions(raw, str(path))
+        doc_id = raw.get("id")
+        if any(doc_id not in layers[n] for n in names):
+            raise ReportedlyError.of("RPT-ADJUDICATE", f"{path}: document {doc_id!r} lacks a layer from one of {names}")
+        candidate = merge({n: layers[n][doc_id] for n in names}, schema)
+        gold = apply_decisions(candidate, parsed, adjudicator=adjudicator, method=method, schema=schema)
+        errors = [i for i in check_document(gold, schema, Role.GOLD) if i.is_error]
+        if errors:
+            raise ReportedlyError(errors, f"{path}: the decided document is invalid: {errors[0].render()}")
+        trail = {
+            "id": gold.id,
+            "annotators": names,
+            "adjudicator": adjudicator,
+            "items": candidate.items,
+            "decisions": raw.get("decisions", []),
+        }
+        decided.append(Decided(gold, trail))
+    return decided
+
+
+def write_decided(decided: Sequence[Decided], *, out: Path, record: Path, force: bool = False) -> int:
+    """Write each gold document to ``out/<id>.json`` and its trail to ``record/<id>.json``; refuse,
+    before writing any, to replace a gold document that differs unless ``force``. Returns the
+    number of gold files changed."""
+    if not force:
+        for item in decided:
+            target = Path(out) / f"{item.gold.id}.json"
+            if target.exists() and read_document(target) != item.gold:
+                message = f"{target} exists and differs; pass --force to replace it"
+                raise ReportedlyError.of("RPT-WOULD-OVERWRITE", message)
+    written = 0
+    for item in decided:
+        trail = json.dumps(item.trail, ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(Path(record) / f"{item.gold.id}.json", trail)
+        written += write_document(Path(out) / f"{item.gold.id}.json", item.gold)
+    return written

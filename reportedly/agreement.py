@@ -1,11 +1,24 @@
-"""Inter-annotator agreement for every layer: spans, attributes, relations, per document.
+"""Inter-annotator agreement: the scorer, with one annotator's layer as the reference.
 
-Span and relation agreement is the pairwise F1 of one annotator against another (symmetric:
-2·matches / (n_a + n_b)); strict needs identical label and boundaries, partial accepts any overlap
-with the same label, matched one-to-one by largest overlap. Attribute agreement is Cohen's kappa
-(scikit-learn) per pair and Krippendorff's alpha (nominal, the ``krippendorff`` package) across all
-annotators, over spans that annotators marked identically. With more than two annotators, pairwise
-figures are averaged; documents annotated by only some annotators count for the pairs that have them.
+For every two annotators (in name order) the first one's layer is scored as gold and the second
+one's as a prediction, by the same matcher and counts as ``reportedly eval``
+(:mod:`reportedly.scoring.matching`). The F1 of a pair is the scorer's F1, 2·TP / (n_a + n_b),
+which does not depend on which layer is the reference:
+
+- spans, three of the scorer's schemes: ``strict`` (same label and boundaries), ``partial``
+  (SemEval-2013: boundaries overlap, half credit) and ``type`` (one-to-one overlapping spans of
+  the same label, full credit; earlier versions of ``agree`` called this one "partial");
+- relations: the scorer's ``strict`` and ``lenient`` modes;
+- attributes: Cohen's kappa (scikit-learn) per pair, and Krippendorff's alpha (nominal, the
+  ``krippendorff`` package) across all annotators, over spans marked identically.
+
+A layer is a set of annotations: a span marked twice with one label and the same offsets is one
+span (``validate`` warns ``RPT-SPAN-DUPLICATE``), and relations to its copies are one relation.
+
+Averaging over texts and pairs is either ``pooled`` (each pair's counts summed over the texts
+the pair shares, then the F1 averaged over pairs) or ``per-text`` (the F1 of every text and
+pair, averaged over the (text, pair) combinations where it is defined). Kappa and alpha are
+always pooled over items.
 """
 
 from __future__ import annotations
@@ -13,138 +26,116 @@ from __future__ import annotations
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import krippendorff
 import numpy as np
 from sklearn.metrics import cohen_kappa_score
 
-from reportedly.document import Document, Span
-from reportedly.layers import Layers
+from reportedly.corpus import Layers
+from reportedly.document import Document, Relation, Span
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.schema import Schema
+from reportedly.scoring._types import IntArray
+from reportedly.scoring.arrays import offsets, span_columns
+from reportedly.scoring.matching import SpanMatch, align_spans
+from reportedly.scoring.relations import match_relations, relation_columns, relation_columns_counts
+from reportedly.scoring.spans import span_columns_of, span_counts
 
 SpanKey = tuple[str, int, int]  # label, start, end
+SPAN_SCHEMES = ("strict", "partial", "type")
+RELATION_MODES = ("strict", "lenient")
+
+
+class Average(StrEnum):
+    POOLED = "pooled"
+    PER_TEXT = "per-text"
+
+
+AVERAGE_NOTE = {
+    Average.POOLED: "each pair's counts pooled over its texts, then the F1 averaged over pairs",
+    Average.PER_TEXT: "the F1 of each (text, pair), averaged over those where it is defined",
+}
 
 
 def span_key(span: Span) -> SpanKey:
     return (span.label, span.start, span.end)
 
 
-def match_partial(a: Sequence[Span], b: Sequence[Span]) -> list[tuple[Span, Span]]:
-    """One-to-one pairs of same-label overlapping spans: identical boundaries first, then by
-    largest overlap (ties by position), so the result does not depend on input order."""
-    pairs: list[tuple[Span, Span]] = []
-    used_a: set[int] = set()
-    used_b: set[int] = set()
-    exact = {span_key(s): i for i, s in enumerate(b)}
-    for i, span in enumerate(a):
-        j = exact.get(span_key(span))
-        if j is not None and j not in used_b:
-            pairs.append((span, b[j]))
-            used_a.add(i)
-            used_b.add(j)
-    candidates = []
-    for i, x in enumerate(a):
-        if i in used_a:
-            continue
-        for j, y in enumerate(b):
-            if j not in used_b and x.label == y.label and x.overlaps(y):
-                overlap = min(x.end, y.end) - max(x.start, y.start)
-                candidates.append((-overlap, x.start, y.start, x.end, y.end, i, j))
-    for *_, i, j in sorted(candidates):
-        if i not in used_a and j not in used_b:
-            pairs.append((a[i], b[j]))
-            used_a.add(i)
-            used_b.add(j)
-    return pairs
+def as_set(doc: Document) -> Document:
+    """The layer with each (label, start, end) once; relations to a dropped copy go to the kept one."""
+    kept: dict[SpanKey, Span] = {}
+    alias: dict[str, str] = {}
+    for span in doc.spans:
+        alias[span.id] = kept.setdefault(span_key(span), span).id
+    if len(kept) == len(doc.spans) and len(set(doc.relations)) == len(doc.relations):
+        return doc
+    relations = dict.fromkeys(
+        Relation(r.label, alias.get(r.head, r.head), alias.get(r.tail, r.tail)) for r in doc.relations
+    )
+    return Document(doc.id, doc.text, doc.meta, tuple(kept.values()), tuple(relations), doc.provenance)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Tally:
-    """Matches and sizes for a pairwise F1: f1 = 2·matches / (n_a + n_b)."""
+    """TP and sizes for a pairwise F1: f1 = 2·TP / (n_a + n_b) (TP counts PAR as one half)."""
 
-    matches: int = 0
+    matches: float = 0.0
     n_a: int = 0
     n_b: int = 0
-
-    def add(self, matches: int, n_a: int, n_b: int) -> None:
-        self.matches += matches
-        self.n_a += n_a
-        self.n_b += n_b
 
     @property
     def f1(self) -> float | None:
         total = self.n_a + self.n_b
         return 2 * self.matches / total if total else None
 
-
-def _relation_keys(doc: Document) -> list[tuple[str, SpanKey, SpanKey]]:
-    spans = doc.spans_by_id()
-    return [
-        (r.label, span_key(spans[r.head]), span_key(spans[r.tail]))
-        for r in doc.relations
-        if r.head in spans and r.tail in spans
-    ]
+    def to_dict(self) -> dict[str, Any]:
+        return {"f1": self.f1, "matches": self.matches, "n_a": self.n_a, "n_b": self.n_b}
 
 
-RelationArgs = tuple[str, Span, Span]
+def _span_tally(columns: Mapping[str, IntArray], prefix: str, rows: Any = slice(None)) -> Tally:
+    cor, inc, par, mis, spu = (int(columns[f"{prefix}_{c}"][rows].sum()) for c in ("cor", "inc", "par", "mis", "spu"))
+    return Tally(cor + par / 2, cor + inc + par + mis, cor + inc + par + spu)
 
 
-def _relation_args(doc: Document, label: str) -> list[RelationArgs]:
-    spans = doc.spans_by_id()
-    return [
-        (r.label, spans[r.head], spans[r.tail])
-        for r in doc.relations
-        if r.label == label and r.head in spans and r.tail in spans
-    ]
-
-
-def relation_lenient_matches(rel_a: Sequence[RelationArgs], rel_b: Sequence[RelationArgs]) -> int:
-    """One-to-one: identical arguments pair first, then arguments that overlap (same span labels)."""
-
-    def close(x: Span, y: Span) -> bool:
-        return x.label == y.label and x.overlaps(y)
-
-    used_b: set[int] = set()
-    done_a: set[int] = set()
-    for exact_pass in (True, False):
-        for i, (label, head, tail) in enumerate(rel_a):
-            if i in done_a:
-                continue
-            for j, (label_b, head_b, tail_b) in enumerate(rel_b):
-                if j in used_b or label != label_b:
-                    continue
-                if exact_pass:
-                    hit = span_key(head) == span_key(head_b) and span_key(tail) == span_key(tail_b)
-                else:
-                    hit = close(head, head_b) and close(tail, tail_b)
-                if hit:
-                    used_b.add(j)
-                    done_a.add(i)
-                    break
-    return len(done_a)
+def _relation_tally(columns: Mapping[str, IntArray], prefix: str, rows: Any = slice(None)) -> Tally:
+    cor, act, pos = (int(columns[f"{prefix}_{c}"][rows].sum()) for c in ("cor", "act", "pos"))
+    return Tally(cor, pos, act)
 
 
 @dataclass
 class PairResult:
+    """Two annotators over the texts both annotated; ``columns`` are the scorer's per-text counts."""
+
     annotators: tuple[str, str]
-    documents: int
-    spans_strict: dict[str, Tally] = field(default_factory=dict)
-    spans_partial: dict[str, Tally] = field(default_factory=dict)
-    relations_strict: dict[str, Tally] = field(default_factory=dict)
-    relations_lenient: dict[str, Tally] = field(default_factory=dict)
+    doc_ids: list[str]
+    columns: dict[str, IntArray]
     kappa: dict[str, float | None] = field(default_factory=dict)
     attribute_items: dict[str, int] = field(default_factory=dict)
-    per_document: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
+    @property
+    def documents(self) -> int:
+        return len(self.doc_ids)
 
-def _micro(tallies: Mapping[str, Tally]) -> Tally:
-    total = Tally()
-    for tally in tallies.values():
-        total.add(tally.matches, tally.n_a, tally.n_b)
-    return total
+    def spans(self, scheme: str, table: str, rows: Any = slice(None)) -> Tally:
+        return _span_tally(self.columns, f"spans_{scheme}_{table}", rows)
+
+    def relations(self, mode: str, table: str, rows: Any = slice(None)) -> Tally:
+        return _relation_tally(self.columns, f"rels_{mode}_{table}", rows)
+
+    def tally(self, key: str, rows: Any = slice(None)) -> Tally:
+        """``key`` is ``spans_<scheme>_<table>`` or ``relations_<mode>_<table>``."""
+        track, kind, table = key.split("_", 2)
+        return self.spans(kind, table, rows) if track == "spans" else self.relations(kind, table, rows)
+
+    def per_document(self) -> dict[str, dict[str, float | None]]:
+        keys = [*(f"spans_{s}_micro" for s in SPAN_SCHEMES), "relations_strict_micro"]
+        return {
+            d: {f"{k.removesuffix('_micro')}_f1": self.tally(k, i).f1 for k in keys} for i, d in enumerate(self.doc_ids)
+        }
 
 
 def _kappa(a: list[str], b: list[str]) -> float | None:
@@ -155,54 +146,49 @@ def _kappa(a: list[str], b: list[str]) -> float | None:
     return float(cohen_kappa_score(a, b))
 
 
+def _score_pair(
+    reference: Sequence[Document], other: Sequence[Document], schema: Schema
+) -> tuple[SpanMatch, dict[str, IntArray]]:
+    """The scorer's per-document span and relation counts of ``other`` against ``reference``."""
+    labels, relations = schema.label_names, schema.relation_names
+    label_index = {name: i for i, name in enumerate(labels)}
+    doc_offsets = offsets([d.text for d in reference])
+    ref_spans = span_columns(reference, doc_offsets, label_index)
+    other_spans = span_columns(other, doc_offsets, label_index)
+    match = align_spans(ref_spans, other_spans)
+    n_docs = len(reference)
+    columns = span_columns_of(span_counts(match, n_docs=n_docs, n_labels=len(labels)), labels)
+    ref_rel = relation_columns(reference, ref_spans, relations)
+    other_rel = relation_columns(other, other_spans, relations)
+    pairs = match_relations(match, ref_rel, other_rel)
+    columns.update(relation_columns_counts(pairs, ref_rel, other_rel, relations, n_docs=n_docs))
+    return match, columns
+
+
 def compare_pair(
     name_a: str, docs_a: Mapping[str, Document], name_b: str, docs_b: Mapping[str, Document], schema: Schema
 ) -> PairResult:
     shared = sorted(set(docs_a) & set(docs_b))
-    result = PairResult((name_a, name_b), len(shared))
-    for label in schema.label_names:
-        result.spans_strict[label] = Tally()
-        result.spans_partial[label] = Tally()
-    for rel in schema.relation_names:
-        result.relations_strict[rel] = Tally()
-        result.relations_lenient[rel] = Tally()
+    reference = [as_set(docs_a[d]) for d in shared]
+    other = [as_set(docs_b[d]) for d in shared]
+    differ = [a.id for a, b in zip(reference, other, strict=True) if a.text != b.text]
+    if differ:
+        raise ReportedlyError(
+            [
+                Incident("RPT-LAYER-TEXT", f"the layers of {name_a} and {name_b} have different texts", doc_id=d)
+                for d in differ
+            ]
+        )
+    match, columns = _score_pair(reference, other, schema)
+    result = PairResult((name_a, name_b), shared, columns)
     values: dict[str, tuple[list[str], list[str]]] = {a.name: ([], []) for a in schema.attributes}
-    for doc_id in shared:
-        a, b = docs_a[doc_id], docs_b[doc_id]
-        doc_strict, doc_partial = Tally(), Tally()
-        for label in schema.label_names:
-            spans_a = [s for s in a.spans if s.label == label]
-            spans_b = [s for s in b.spans if s.label == label]
-            keys_b = {span_key(s) for s in spans_b}
-            strict = sum(1 for s in {span_key(x) for x in spans_a} if s in keys_b)
-            partial = len(match_partial(spans_a, spans_b))
-            result.spans_strict[label].add(strict, len(spans_a), len(spans_b))
-            result.spans_partial[label].add(partial, len(spans_a), len(spans_b))
-            doc_strict.add(strict, len(spans_a), len(spans_b))
-            doc_partial.add(partial, len(spans_a), len(spans_b))
-        by_key_b = {span_key(s): s for s in b.spans}
-        for span in a.spans:
-            other = by_key_b.get(span_key(span))
-            if other is None:
-                continue
-            for attr in schema.attributes_of(span.label):
-                if attr.name in span.attrs and attr.name in other.attrs:
-                    values[attr.name][0].append(span.attrs[attr.name])
-                    values[attr.name][1].append(other.attrs[attr.name])
-        rel_a, rel_b = _relation_keys(a), _relation_keys(b)
-        doc_rel = Tally()
-        for rel in schema.relation_names:
-            set_a = {r for r in rel_a if r[0] == rel}
-            set_b = {r for r in rel_b if r[0] == rel}
-            result.relations_strict[rel].add(len(set_a & set_b), len(set_a), len(set_b))
-            doc_rel.add(len(set_a & set_b), len(set_a), len(set_b))
-            lenient = relation_lenient_matches(_relation_args(a, rel), _relation_args(b, rel))
-            result.relations_lenient[rel].add(lenient, len(set_a), len(set_b))
-        result.per_document[doc_id] = {
-            "spans_strict_f1": doc_strict.f1,
-            "spans_partial_f1": doc_partial.f1,
-            "relations_strict_f1": doc_rel.f1,
-        }
+    ref_spans, other_spans = match.gold.spans, match.pred.spans
+    for i, j in zip(match.identical.gold.tolist(), match.identical.pred.tolist(), strict=True):
+        span, twin = ref_spans[i], other_spans[j]
+        for attr in schema.attributes_of(span.label) if span.label in schema.label_names else ():
+            if attr.name in span.attrs and attr.name in twin.attrs:
+                values[attr.name][0].append(span.attrs[attr.name])
+                values[attr.name][1].append(twin.attrs[attr.name])
     for name, (xs, ys) in values.items():
         result.kappa[name] = _kappa(xs, ys)
         result.attribute_items[name] = len(xs)
@@ -221,7 +207,7 @@ def krippendorff_alphas(layers: Layers, schema: Schema) -> dict[str, float | Non
                 for span in doc.spans:
                     value = span.attrs.get(attr.name)
                     if span.label == attr.label and value in codes:
-                        units[(doc_id, span_key(span))][name] = codes[value]
+                        units[(doc_id, span_key(span))].setdefault(name, codes[value])
         rows = [u for u in units.values() if len(u) >= 2]
         if not rows:
             alphas[attr.name] = None
@@ -237,6 +223,11 @@ def krippendorff_alphas(layers: Layers, schema: Schema) -> dict[str, float | Non
     return alphas
 
 
+def _mean(values: Sequence[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
 @dataclass
 class AgreementReport:
     annotators: list[str]
@@ -244,47 +235,63 @@ class AgreementReport:
     pairs: list[PairResult]
     alpha: dict[str, float | None]
     schema_version: str
+    average: Average = Average.POOLED
 
-    def mean(self, pick: Any) -> float | None:
-        values = [v for v in (pick(p) for p in self.pairs) if v is not None]
-        return sum(values) / len(values) if values else None
+    def f1(self, key: str) -> float | None:
+        """The figure shown for ``spans_<scheme>_<table>`` or ``relations_<mode>_<table>``."""
+        if self.average is Average.POOLED:
+            return _mean([p.tally(key).f1 for p in self.pairs])
+        return _mean([p.tally(key, i).f1 for p in self.pairs for i in range(p.documents)])
 
-    def to_dict(self) -> dict[str, Any]:
-        def tallies(t: Mapping[str, Tally]) -> dict[str, Any]:
-            rows = {k: {"f1": v.f1, "matches": v.matches, "n_a": v.n_a, "n_b": v.n_b} for k, v in t.items()}
-            micro = _micro(t)
-            rows["micro"] = {"f1": micro.f1, "matches": micro.matches, "n_a": micro.n_a, "n_b": micro.n_b}
-            return rows
+    def kappa(self, attribute: str) -> float | None:
+        return _mean([p.kappa.get(attribute) for p in self.pairs])
 
+    def summary(self, schema: Schema) -> dict[str, dict[str, float | None]]:
+        keys = [f"spans_{s}" for s in SPAN_SCHEMES] + [f"relations_{m}" for m in RELATION_MODES]
+        out: dict[str, dict[str, float | None]] = {}
+        for key in keys:
+            tables = schema.label_names if key.startswith("spans") else schema.relation_names
+            out[key] = {t: self.f1(f"{key}_{t}") for t in (*tables, "micro")}
+        return out
+
+    def to_dict(self, schema: Schema) -> dict[str, Any]:
+        def tallies(pair: PairResult, key: str, tables: Sequence[str]) -> dict[str, Any]:
+            return {t: pair.tally(f"{key}_{t}").to_dict() for t in (*tables, "micro")}
+
+        labels, relations = schema.label_names, schema.relation_names
         return {
             "schema_version": self.schema_version,
             "annotators": self.annotators,
             "documents": self.documents,
+            "average": self.average.value,
+            "average_rule": AVERAGE_NOTE[self.average],
+            "f1": self.summary(schema),
             "krippendorff_alpha": self.alpha,
             "pairs": [
                 {
                     "annotators": list(p.annotators),
                     "documents": p.documents,
-                    "spans_strict": tallies(p.spans_strict),
-                    "spans_partial": tallies(p.spans_partial),
-                    "relations_strict": tallies(p.relations_strict),
-                    "relations_lenient": tallies(p.relations_lenient),
+                    **{f"spans_{s}": tallies(p, f"spans_{s}", labels) for s in SPAN_SCHEMES},
+                    **{f"relations_{m}": tallies(p, f"relations_{m}", relations) for m in RELATION_MODES},
                     "cohen_kappa": p.kappa,
                     "attribute_items": p.attribute_items,
-                    "per_document": p.per_document,
+                    "per_document": p.per_document(),
                 }
                 for p in self.pairs
             ],
         }
 
 
-def agreement(layers: Layers, schema: Schema) -> AgreementReport:
+def agreement(layers: Layers, schema: Schema, *, average: Average | str = Average.POOLED) -> AgreementReport:
     """Pairwise agreement between every two annotators, plus alpha across all of them."""
     names = sorted(layers)
     pairs = [compare_pair(a, layers[a], b, layers[b], schema) for a, b in itertools.combinations(names, 2)]
     covered = set().union(*(set(layers[n]) for n in names)) if names else set()
     multi = {d for d in covered if sum(d in layers[n] for n in names) >= 2}
-    return AgreementReport(names, len(multi), pairs, krippendorff_alphas(layers, schema), schema.version)
+    sets = {n: {d: as_set(doc) for d, doc in layers[n].items()} for n in names}
+    return AgreementReport(
+        names, len(multi), pairs, krippendorff_alphas(sets, schema), schema.version, Average(average)
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -292,76 +299,57 @@ def _fmt(value: float | None) -> str:
 
 
 def agreement_markdown(report: AgreementReport, schema: Schema, *, worst: int = 5) -> str:
-    """Tables for corpus/README.md (pairwise means when there are more than two annotators)."""
+    """Tables for corpus/README.md (means over pairs when there are more than two annotators)."""
     if not report.pairs:
         return "No document has layers from two annotators yet.\n"
     pairs_note = ", ".join("–".join(p.annotators) for p in report.pairs)
     lines = [
         f"Annotators: {', '.join(report.annotators)}; {report.documents} documents with at least two layers; "
-        f"pairs: {pairs_note} (figures are means over pairs). Schema {report.schema_version}.",
+        f"pairs: {pairs_note}. Schema {report.schema_version}.",
         "",
-        "| label | span F1 strict | span F1 partial |",
-        "|---|---:|---:|",
+        f"Averaging: {report.average.value} ({AVERAGE_NOTE[report.average]}).",
+        "",
+        "| label | span F1 strict | span F1 partial | span F1 type |",
+        "|---|---:|---:|---:|",
     ]
     for label in (*schema.label_names, "micro"):
-
-        def pick(p: PairResult, kind: str, label: str = label) -> float | None:
-            tallies = p.spans_strict if kind == "strict" else p.spans_partial
-            return (_micro(tallies) if label == "micro" else tallies[label]).f1
-
-        lines.append(
-            f"| {label} | {_fmt(report.mean(lambda p: pick(p, 'strict')))} | "
-            f"{_fmt(report.mean(lambda p: pick(p, 'partial')))} |"
-        )
+        cells = " | ".join(_fmt(report.f1(f"spans_{s}_{label}")) for s in SPAN_SCHEMES)
+        lines.append(f"| {label} | {cells} |")
     lines += ["", "| attribute | items | Cohen's kappa | Krippendorff's alpha |", "|---|---:|---:|---:|"]
     for attr in schema.attributes:
         items = sum(p.attribute_items.get(attr.name, 0) for p in report.pairs)
-        lines.append(
-            f"| {attr.label}.{attr.name} | {items} | {_fmt(report.mean(lambda p, n=attr.name: p.kappa.get(n)))} | "
-            f"{_fmt(report.alpha.get(attr.name))} |"
-        )
+        kappa, alpha = _fmt(report.kappa(attr.name)), _fmt(report.alpha.get(attr.name))
+        lines.append(f"| {attr.label}.{attr.name} | {items} | {kappa} | {alpha} |")
     lines += ["", "| relation | F1 strict | F1 lenient |", "|---|---:|---:|"]
     for rel in (*schema.relation_names, "micro"):
-
-        def rpick(p: PairResult, kind: str, rel: str = rel) -> float | None:
-            tallies = p.relations_strict if kind == "strict" else p.relations_lenient
-            return (_micro(tallies) if rel == "micro" else tallies[rel]).f1
-
-        lines.append(
-            f"| {rel} | {_fmt(report.mean(lambda p: rpick(p, 'strict')))} | "
-            f"{_fmt(report.mean(lambda p: rpick(p, 'lenient')))} |"
-        )
+        cells = " | ".join(_fmt(report.f1(f"relations_{m}_{rel}")) for m in RELATION_MODES)
+        lines.append(f"| {rel} | {cells} |")
     docs = _worst_documents(report.pairs, worst)
     if docs:
         lines += [
             "",
-            f"Lowest-agreement documents (span F1 partial, mean over pairs; {worst} shown):",
+            f"Lowest-agreement documents (span F1 type, mean over pairs; {worst} shown):",
             "",
-            "| document | span F1 strict | span F1 partial | relation F1 strict |",
-            "|---|---:|---:|---:|",
+            "| document | span F1 strict | span F1 partial | span F1 type | relation F1 strict |",
+            "|---|---:|---:|---:|---:|",
         ]
         for doc_id, row in docs:
-            lines.append(
-                f"| {doc_id} | {_fmt(row['spans_strict_f1'])} | {_fmt(row['spans_partial_f1'])} | "
-                f"{_fmt(row['relations_strict_f1'])} |"
+            cells = " | ".join(
+                _fmt(row[k]) for k in ("spans_strict_f1", "spans_partial_f1", "spans_type_f1", "relations_strict_f1")
             )
+            lines.append(f"| {doc_id} | {cells} |")
     return "\n".join(lines) + "\n"
 
 
-def per_document_means(pairs: Iterable[PairResult]) -> dict[str, dict[str, float | None]]:
-    collected: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+def per_document_means(pairs: Sequence[PairResult]) -> dict[str, dict[str, float | None]]:
+    collected: dict[str, dict[str, list[float | None]]] = defaultdict(lambda: defaultdict(list))
     for pair in pairs:
-        for doc_id, row in pair.per_document.items():
+        for doc_id, row in pair.per_document().items():
             for key, value in row.items():
-                if value is not None:
-                    collected[doc_id][key].append(value)
-    keys = ("spans_strict_f1", "spans_partial_f1", "relations_strict_f1")
-    return {
-        doc_id: {k: (sum(rows[k]) / len(rows[k]) if rows[k] else None) for k in keys}
-        for doc_id, rows in collected.items()
-    }
+                collected[doc_id][key].append(value)
+    return {doc_id: {k: _mean(v) for k, v in rows.items()} for doc_id, rows in collected.items()}
 
 
 def _worst_documents(pairs: Sequence[PairResult], count: int) -> list[tuple[str, dict[str, float | None]]]:
     means = per_document_means(pairs)
-    return sorted(means.items(), key=lambda item: (item[1]["spans_partial_f1"] or 0.0, item[0]))[:count]
+    return sorted(means.items(), key=lambda item: (item[1]["spans_type_f1"] or 0.0, item[0]))[:count]

@@ -24,16 +24,6 @@ from functools import cache
 import numpy
 
 from reportedly.document import Document
-from reportedly.incidents import error, register
-
-CODES = register(
-    {
-        "RPT-DIVERSITY-TARGET": error(
-            "the corpus misses a diversity target (length, genres, name reuse, density or phenomena)",
-            "add or rewrite documents until `reportedly stats --diversity` shows every figure ok",
-        )
-    }
-)
 
 SHORT_WORDS, LONG_WORDS, VERY_LONG_WORDS = 250, 900, 1500
 NAME_SHARE_LIMIT = 0.03

@@ -9,19 +9,17 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from reportedly.incidents import Incident, ReportedlyError
 
 
-class DocumentError(ValueError):
+def _refused(message: str, *, where: str = "", code: str = "RPT-SCHEMA") -> ReportedlyError:
     """A record that cannot be read as a document; ``where`` names the file and line or id."""
-
-    def __init__(self, message: str, *, where: str = "", code: str = "RPT-SCHEMA") -> None:
-        self.code = code
-        self.where = where
-        super().__init__(f"{where}: {message}" if where else message)
+    return ReportedlyError(Incident(code, message, where or None), f"{where}: {message}" if where else message)
 
 
 @dataclass(frozen=True)
@@ -79,19 +77,28 @@ def make_span(text: str, span_id: str, label: str, start: int, end: int, **attrs
 
 def _require(record: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
     if key not in record:
-        raise DocumentError(f"missing field {key!r}", where=where)
+        raise _refused(f"missing field {key!r}", where=where, code="RPT-SCHEMA")
     value = record[key]
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise DocumentError(f"field {key!r} has the wrong type ({type(value).__name__})", where=where)
+        raise _refused(f"field {key!r} has the wrong type ({type(value).__name__})", where=where, code="RPT-SCHEMA")
     return value
 
 
 def span_from_dict(record: Any, where: str = "") -> Span:
+    if type(record) is dict:  # the usual case, checked in one step; anything else gets the full report
+        get = record.get
+        sid, label, start, end, text = get("id"), get("label"), get("start"), get("end"), get("text")
+        attrs = get("attrs")
+        if type(sid) is str and type(label) is str and type(start) is int and type(end) is int and type(text) is str:
+            if not attrs:
+                return _checked_span(sid, label, start, end, text, {})
+            if type(attrs) is dict and all(type(v) is str for v in attrs.values()):
+                return _checked_span(sid, label, start, end, text, dict(attrs))
     if not isinstance(record, Mapping):
-        raise DocumentError("a span must be a JSON object", where=where)
+        raise _refused("a span must be a JSON object", where=where, code="RPT-SCHEMA")
     attrs = record.get("attrs") or {}
     if not isinstance(attrs, Mapping) or not all(isinstance(v, str) for v in attrs.values()):
-        raise DocumentError("span 'attrs' must map attribute names to strings", where=where)
+        raise _refused("span 'attrs' must map attribute names to strings", where=where, code="RPT-SCHEMA")
     return Span(
         id=_require(record, "id", str, where),
         label=_require(record, "label", str, where),
@@ -102,9 +109,21 @@ def span_from_dict(record: Any, where: str = "") -> Span:
     )
 
 
+_new = object.__new__
+
+
+def _checked_span(sid: str, label: str, start: int, end: int, text: str, attrs: dict[str, str]) -> Span:
+    """A Span of values whose types were just checked. A frozen dataclass's ``__init__`` spends a
+    microsecond a span on ``object.__setattr__``; readers of large prediction files build spans
+    by the hundred thousand, so the instance is filled directly (Span has no ``__post_init__``)."""
+    span: Span = _new(Span)
+    span.__dict__.update(id=sid, label=label, start=start, end=end, text=text, attrs=attrs)
+    return span
+
+
 def relation_from_dict(record: Any, where: str = "") -> Relation:
     if not isinstance(record, Mapping):
-        raise DocumentError("a relation must be a JSON object", where=where)
+        raise _refused("a relation must be a JSON object", where=where, code="RPT-SCHEMA")
     return Relation(
         label=_require(record, "label", str, where),
         head=_require(record, "head", str, where),
@@ -115,26 +134,37 @@ def relation_from_dict(record: Any, where: str = "") -> Relation:
 def document_from_dict(record: Any, where: str = "", *, text: str | None = None) -> Document:
     """Build a Document; ``text`` fills in a record whose text was omitted (predictions)."""
     if not isinstance(record, Mapping):
-        raise DocumentError("a document must be a JSON object", where=where)
+        raise _refused("a document must be a JSON object", where=where, code="RPT-SCHEMA")
     doc_id = _require(record, "id", str, where)
     where = f"{where} (document {doc_id})" if where else f"document {doc_id}"
     doc_text = _require(record, "text", str, where) if "text" in record or text is None else text
     spans = record.get("spans", [])
     relations = record.get("relations", [])
     if not isinstance(spans, list) or not isinstance(relations, list):
-        raise DocumentError("'spans' and 'relations' must be lists", where=where)
+        raise _refused("'spans' and 'relations' must be lists", where=where, code="RPT-SCHEMA")
     meta = record.get("meta", {})
     provenance = record.get("provenance", {})
     if not isinstance(meta, Mapping) or not isinstance(provenance, Mapping):
-        raise DocumentError("'meta' and 'provenance' must be objects", where=where)
+        raise _refused("'meta' and 'provenance' must be objects", where=where, code="RPT-SCHEMA")
     return Document(
         id=doc_id,
         text=doc_text,
         meta=dict(meta),
-        spans=tuple(span_from_dict(s, f"{where}, spans[{i}]") for i, s in enumerate(spans)),
-        relations=tuple(relation_from_dict(r, f"{where}, relations[{i}]") for i, r in enumerate(relations)),
+        spans=_each(span_from_dict, spans, f"{where}, spans"),
+        relations=_each(relation_from_dict, relations, f"{where}, relations"),
         provenance=dict(provenance),
     )
+
+
+_Item = TypeVar("_Item")
+
+
+def _each(read: Callable[[Any, str], _Item], records: list[Any], where: str) -> tuple[_Item, ...]:
+    """``read`` every record; the place of a bad one (``spans[3]``) is built only when it fails."""
+    try:
+        return tuple(read(record, "") for record in records)
+    except ReportedlyError:
+        return tuple(read(record, f"{where}[{i}]") for i, record in enumerate(records))
 
 
 def span_to_dict(span: Span) -> dict[str, Any]:
@@ -199,12 +229,10 @@ def read_document(path: Path) -> Document:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise DocumentError(f"not UTF-8 ({exc.reason})", where=str(path), code="RPT-ENCODING") from exc
+        raise _refused(f"not UTF-8 ({exc.reason})", where=str(path), code="RPT-ENCODING") from exc
     except json.JSONDecodeError as exc:
-        raise DocumentError(
-            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            where=str(path),
-            code="RPT-JSON-SYNTAX",
+        raise _refused(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", where=str(path), code="RPT-JSON-SYNTAX"
         ) from exc
     return document_from_dict(record, str(path))
 
@@ -230,7 +258,7 @@ def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterato
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise DocumentError(
+                raise _refused(
                     f"invalid JSON at column {exc.colno}: {exc.msg}", where=where, code="RPT-JSON-SYNTAX"
                 ) from exc
             fallback = None

@@ -11,10 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportedly.document import atomic_write_text
-
-
-class GeneratedSectionError(ValueError):
-    code = "RPT-GENERATED-MARKERS"
+from reportedly.incidents import ReportedlyError
 
 
 @dataclass(frozen=True)
@@ -35,9 +32,10 @@ def replace_section(document: str, name: str, body: str, *, where: str = "") -> 
     """Replace what lies between the named markers; the markers must each occur exactly once."""
     begin, end = begin_marker(name), end_marker(name)
     if document.count(begin) != 1 or document.count(end) != 1:
-        raise GeneratedSectionError(
+        raise ReportedlyError.of(
+            "RPT-GENERATED-MARKERS",
             f"{where or 'document'}: expected exactly one '{begin}' and one '{end}' line; "
-            "add them where the generated section belongs"
+            "add them where the generated section belongs",
         )
     pattern = re.compile(re.escape(begin) + r".*?" + re.escape(end), re.DOTALL)
     return pattern.sub(lambda _: f"{begin}\n{body.rstrip()}\n{end}", document, count=1)

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportedly.evaluation import evaluate
+from reportedly.corpus import Corpus
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.result import EvalResult, Interval
 
 HEADLINE = "spans_strict_micro_f"
@@ -35,7 +36,7 @@ def systems(folder: Path, split: str) -> list[tuple[str, Path]]:
 
 
 def corpus_date(corpus: Path, version: str) -> str:
-    readme = (Path(corpus) / "README.md").read_text(encoding="utf-8")
+    readme = Corpus(corpus).readme_file.read_text(encoding="utf-8")
     match = re.search(rf"^[-*] {re.escape(version)} \((\d{{4}}-\d{{2}}-\d{{2}})\)", readme, re.MULTILINE)
     return match.group(1) if match else "undated"
 

@@ -23,9 +23,10 @@ import httpx
 import pytest
 
 from reportedly.document import Document, Relation, make_span
+from reportedly.incidents import ReportedlyError
 from reportedly.studio import server as studio_server
 from reportedly.studio.client import Connection, connect
-from reportedly.studio.server import ServeResult, StudioError, StudioPaths
+from reportedly.studio.server import ServeResult, StudioPaths
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / ".cache" / f"labelstudio-{version('label-studio')}-template"
@@ -84,7 +85,7 @@ def studio(tmp_path_factory: pytest.TempPathFactory, studio_template: Path) -> I
     paths = StudioPaths(tmp_path_factory.mktemp("studio") / ".studio")
     try:
         result = studio_server.serve(paths, port=free_port(), template=studio_template, env=clean_env(), timeout=240)
-    except StudioError as exc:
+    except ReportedlyError as exc:
         pytest.fail(f"Label Studio did not start: {exc}\n--- {paths.log} ---\n{studio_server.log_tail(paths.log)}")
     server = StudioServer(paths, result)
     _servers.append(server)

@@ -23,8 +23,9 @@ from reportedly.convert.brat import (
     mapping_from_dict,
     parse_ann,
 )
-from reportedly.convert.issues import CODES, ConvertError
+from reportedly.convert.issues import CODES
 from reportedly.document import Document, Relation, Span, document_to_dict, read_document, read_documents
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 from reportedly.validate import validate_record
 
@@ -240,9 +241,9 @@ def test_mapping_defaults_and_ignore(schema: Schema) -> None:
     ],
 )
 def test_bad_mappings_name_the_key(schema: Schema, raw: dict[str, object], key: str) -> None:
-    with pytest.raises(ConvertError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         mapping_from_dict(raw, schema, where="m.yaml")
-    (issue,) = caught.value.issues
+    (issue,) = caught.value.incidents
     assert issue.code == "RPT-BRAT-MAPPING" and issue.message.startswith(key) and issue.file == "m.yaml"
 
 
@@ -250,7 +251,7 @@ def test_bundled_mappings_load(schema: Schema) -> None:
     assert bundled_mappings() == ["attribution", "reportedly"]
     for name in bundled_mappings():
         assert load_mapping(name, schema).name == name
-    with pytest.raises(ConvertError, match="not a bundled mapping"):
+    with pytest.raises(ReportedlyError, match="not a bundled mapping"):
         load_mapping("no-such-mapping", schema)
 
 
@@ -344,7 +345,7 @@ def test_export_reports_what_the_mapping_cannot_write(schema: Schema, attributio
 
 
 def test_every_error_code_has_an_invalid_fixture() -> None:
-    brat_errors = {code for code, c in CODES.items() if code.startswith("RPT-BRAT") and c.level == "error"}
+    brat_errors = {code for code, c in CODES.items() if code.startswith("RPT-BRAT") and c.severity == "error"}
     covered_elsewhere = {"RPT-BRAT-MAPPING", "RPT-BRAT-EXPORT", "RPT-BRAT-GOLD-TEXT"}
     assert {p.name for p in INVALID} >= brat_errors - covered_elsewhere
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from reportedly.cli import app
+from reportedly.convert.labelstudio import read_inputs
 from reportedly.convert.plain import import_texts, slug
 from reportedly.document import document_to_dict, read_documents, read_jsonl
 from reportedly.schema import Schema
-from reportedly.studio.client import read_inputs
 from reportedly.validate import validate_record
 
 runner = CliRunner()

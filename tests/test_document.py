@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from reportedly.document import (
     Document,
-    DocumentError,
     Relation,
     byte_offset,
     codepoint_offset_from_utf16,
@@ -21,6 +20,7 @@ from reportedly.document import (
     write_document,
     write_jsonl,
 )
+from reportedly.incidents import ReportedlyError
 
 TEXT = "Officials said 🚀 launches may resume. Café owners, Zoë said, were “relieved”.\r\nDone."
 
@@ -64,14 +64,14 @@ def test_jsonl_round_trip_and_omitted_text(tmp_path: Path) -> None:
     assert read_jsonl(path) == docs
     write_jsonl(path, docs, include_text=False)
     assert read_jsonl(path, texts={"a": TEXT, "b": TEXT}) == docs
-    with pytest.raises(DocumentError, match="missing field 'text'"):
+    with pytest.raises(ReportedlyError, match="missing field 'text'"):
         read_jsonl(path)
 
 
 def test_bad_jsonl_line_is_named(tmp_path: Path) -> None:
     path = tmp_path / "docs.jsonl"
     path.write_text('{"id": "a", "text": "x", "spans": [], "relations": []}\n{"id": \n', encoding="utf-8")
-    with pytest.raises(DocumentError) as excinfo:
+    with pytest.raises(ReportedlyError) as excinfo:
         read_jsonl(path)
     assert excinfo.value.code == "RPT-JSON-SYNTAX"
     assert f"{path}:2" in str(excinfo.value)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from reportedly.cli import app
-from reportedly.evaluation import evaluate
+from reportedly.scoring.evaluate import evaluate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "valid" / "minimal.json"
 runner = CliRunner()

@@ -9,8 +9,8 @@ from pathlib import Path
 from browser import FLAGS, chromium_or_skip
 from test_scoring_fixtures import gold_documents, perturbed
 
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.html import to_html
 
 

@@ -8,17 +8,18 @@ from pathlib import Path
 import pytest
 from test_scoring_fixtures import gold_documents, perturbed
 
-from reportedly.document import Document, document_to_dict, make_span, write_document, write_jsonl
-from reportedly.evaluation import evaluate
+from reportedly.document import Document, Span, document_to_dict, make_span, write_document, write_jsonl
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
-from reportedly.scoring.incidents import CODES, EvaluationError
+from reportedly.scoring.evaluate import evaluate
+from reportedly.validate import validate_paths
 
 
 def _lines(docs: list[Document], *, include_text: bool = True) -> list[str]:
     return [json.dumps(document_to_dict(d, include_text=include_text)) for d in docs]
 
 
-def _codes(exc: pytest.ExceptionInfo[EvaluationError]) -> list[tuple[str, int | None]]:
+def _codes(exc: pytest.ExceptionInfo[ReportedlyError]) -> list[tuple[str, int | None]]:
     return [(i.code, i.line) for i in exc.value.incidents]
 
 
@@ -49,7 +50,7 @@ def test_bad_json_unknown_document_and_text_mismatch_name_their_lines(tmp_path: 
     lines += _lines([stranger, changed])
     path = tmp_path / "pred.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, path, schema=schema, resamples=0)
     assert _codes(exc) == [("RPT-JSON-SYNTAX", 2), ("RPT-PRED-UNKNOWN-DOC", 5), ("RPT-PRED-DUPLICATE-DOC", 6)]
     assert str(path) in str(exc.value) and "Fix:" in str(exc.value)
@@ -60,7 +61,7 @@ def test_text_mismatch(tmp_path: Path, schema: Schema) -> None:
     changed = Document(gold[0].id, gold[0].text.replace("bridge", "bridgE"))
     path = tmp_path / "pred.jsonl"
     path.write_text("\n".join(_lines([changed])) + "\n", encoding="utf-8")
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, path, schema=schema, resamples=0)
     assert _codes(exc) == [("RPT-PRED-TEXT-MISMATCH", 1)]
     where = gold[0].text.index("bridge") + len("bridg")
@@ -113,30 +114,63 @@ def test_span_level_problems_are_all_reported(tmp_path: Path, schema: Schema) ->
     path.write_text(
         "\n".join([*_lines([bad]), json.dumps(out_of_range), json.dumps(wrong_text)]) + "\n", encoding="utf-8"
     )
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, path, schema=schema, resamples=0)
     codes = sorted(_codes(exc))
     assert codes == sorted(
         [
-            ("RPT-PRED-LABEL-UNKNOWN", 1),
-            ("RPT-PRED-ID-DUPLICATE", 1),
-            ("RPT-PRED-OFFSET-RANGE", 2),
-            ("RPT-PRED-REL-MISSING-ARG", 2),
-            ("RPT-PRED-REL-UNKNOWN", 2),
-            ("RPT-PRED-OFFSET-MISMATCH", 3),
+            ("RPT-LABEL-UNKNOWN", 1),
+            ("RPT-ID-DUPLICATE", 1),
+            ("RPT-ATTR-VALUE", 1),
+            ("RPT-OFFSET-RANGE", 2),
+            ("RPT-REL-MISSING-ARG", 2),
+            ("RPT-REL-UNKNOWN", 2),
+            ("RPT-OFFSET-MISMATCH", 3),
         ]
     )
-    # attribute values are checked once the spans are sound
+    # the same checker, so the same codes as `reportedly validate`
     fixed = Document(gold[0].id, text, spans=(make_span(text, "C", "HEDGE", 15, 18, hedge_type="sarcastic"),))
     path.write_text("\n".join(_lines([fixed])) + "\n", encoding="utf-8")
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, path, schema=schema, resamples=0)
-    assert _codes(exc) == [("RPT-PRED-ATTR-VALUE", 1)]
+    assert _codes(exc) == [("RPT-ATTR-VALUE", 1)]
 
 
-def test_every_raised_code_is_in_the_catalogue() -> None:
-    for code, entry in CODES.items():
-        assert code.startswith("RPT-") and entry.fix and entry.summary
+def test_gold_problems_carry_gold_codes_and_name_the_gold(tmp_path: Path, schema: Schema) -> None:
+    """A gold span whose text does not match its offsets is refused, under the validator's code."""
+    gold = gold_documents()
+    span = gold[0].spans[0]
+    wrong = Span(span.id, span.label, span.start, span.end, span.text + "x", dict(span.attrs))
+    bad = Document(gold[0].id, gold[0].text, gold[0].meta, (wrong, *gold[0].spans[1:]), gold[0].relations)
+    corpus = _corpus(tmp_path / "corpus", [bad, *gold[1:]], None)
+    with pytest.raises(ReportedlyError) as exc:
+        evaluate(corpus, gold, schema=schema, resamples=0, split="all")
+    assert [(i.code, i.doc_id, i.span_id) for i in exc.value.incidents] == [("RPT-OFFSET-MISMATCH", bad.id, span.id)]
+    assert exc.value.incidents[0].file == str(corpus)
+    validated = validate_paths([corpus / "documents"], schema).incidents
+    assert [(i.code, i.span_id) for i in validated if i.is_error] == [("RPT-OFFSET-MISMATCH", span.id)]
+
+
+def test_validate_and_eval_agree_on_which_predictions_are_valid(tmp_path: Path, schema: Schema) -> None:
+    gold = gold_documents()
+    text = gold[0].text
+    pred = Document(
+        gold[0].id,
+        text,
+        spans=(
+            make_span(text, "A", "CLAIM", 0, 5),  # no quote attribute: fine for a prediction
+            make_span(text, "B", "HEDGE", 15, 18, hedge_type="sarcastic"),
+            Span("C", "CUE", 0, 4, "nope"),
+        ),
+        provenance={"layer": "prediction", "system": "s"},
+    )
+    path = tmp_path / "pred.jsonl"
+    path.write_text("\n".join(_lines([pred])) + "\n", encoding="utf-8")
+    with pytest.raises(ReportedlyError) as exc:
+        evaluate(gold, path, schema=schema, resamples=0)
+    scored = sorted(i.code for i in exc.value.incidents)
+    assert scored == ["RPT-ATTR-VALUE", "RPT-OFFSET-MISMATCH"]
+    assert sorted(i.code for i in validate_paths([path], schema).incidents if i.is_error) == scored
 
 
 def _corpus(root: Path, docs: list[Document], split: list[str] | None) -> Path:
@@ -159,27 +193,18 @@ def test_gold_corpus_split_and_version(tmp_path: Path, schema: Schema) -> None:
     result = evaluate(corpus, pred, schema=schema, tracks=["spans"], resamples=0, split="all")
     assert result.settings["documents"] == len(gold) and result.versions.corpus == "0.3.0"
     assert [w.code for w in result.warnings] == ["RPT-PRED-MISSING-DOC"]
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(corpus, pred, schema=schema, resamples=0, split="dev")
     assert exc.value.code == "RPT-EVAL-SPLIT-MISSING"
 
 
 def test_unknown_track_and_empty_predictions(tmp_path: Path, schema: Schema) -> None:
     gold = gold_documents()
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, gold, schema=schema, tracks=["spanz"], resamples=0)
     assert exc.value.code == "RPT-EVAL-TRACK-UNKNOWN"
     empty = tmp_path / "empty.jsonl"
     empty.write_text("\n", encoding="utf-8")
-    with pytest.raises(EvaluationError) as exc:
+    with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, empty, schema=schema, resamples=0)
     assert exc.value.code == "RPT-PRED-EMPTY"
-
-
-def test_the_documented_example_runs() -> None:
-    import doctest
-
-    import reportedly.evaluation
-
-    outcome = doctest.testmod(reportedly.evaluation)
-    assert outcome.attempted > 0 and outcome.failed == 0

@@ -14,7 +14,6 @@ from studio_server import sample_document
 
 from reportedly.convert.labelstudio import (
     METHOD_INDEPENDENT,
-    Severity,
     annotator_ids,
     check_export_format,
     document_to_prediction,
@@ -23,6 +22,7 @@ from reportedly.convert.labelstudio import (
     export_to_layers,
     results_to_document,
     task_document,
+    write_layers,
 )
 from reportedly.document import (
     Document,
@@ -33,8 +33,8 @@ from reportedly.document import (
     sorted_spans,
     utf16_offset,
 )
+from reportedly.incidents import Severity
 from reportedly.schema import Schema, labelstudio_xml
-from reportedly.studio.client import write_layers
 
 
 def _content(doc: Document) -> dict[str, Any]:

@@ -23,6 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from reportedly.cli import app
+from reportedly.corpus import Corpus
 from reportedly.document import (
     Document,
     Relation,
@@ -33,16 +34,9 @@ from reportedly.document import (
     read_jsonl,
     write_document,
 )
-from reportedly.publish import (
-    CHECKSUMS,
-    PublishError,
-    document_from_row,
-    publish,
-    push_to_hub,
-    spans_from_tags,
-    verify_checksums,
-)
-from reportedly.publish.corpus import markdown_section, split_ids
+from reportedly.incidents import ReportedlyError
+from reportedly.publish import CHECKSUMS, document_from_row, publish, push_to_hub, spans_from_tags, verify_checksums
+from reportedly.publish.corpus import markdown_section
 from reportedly.publish.dataset import segments, tag_column, token_rows
 from reportedly.schema import Schema
 from reportedly.sentences import sentences
@@ -293,7 +287,8 @@ def test_card_reads_agreement_and_leaderboard(corpus: Path, tmp_path: Path, sche
                 "annotators": ["a1", "a2"],
                 "documents": 3,
                 "spans_strict": {"micro": {"f1": 0.75}},
-                "spans_partial": {"micro": {"f1": 0.9}},
+                "spans_partial": {"micro": {"f1": 0.85}},
+                "spans_type": {"micro": {"f1": 0.9}},
                 "relations_strict": {"micro": {"f1": 0.5}},
                 "relations_lenient": {"micro": {"f1": 0.6}},
                 "cohen_kappa": {"source_type": 0.7},
@@ -305,7 +300,7 @@ def test_card_reads_agreement_and_leaderboard(corpus: Path, tmp_path: Path, sche
     board.write_text("# Leaderboard\n\n## Spans\n\n| system | F1 |\n|---|---:|\n| rules | 0.412 |\n", encoding="utf-8")
     publish(corpus, tmp_path / "out", schema=schema, leaderboard=board)
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
-    assert "| a1–a2 | 3 | 0.750 | 0.900 | 0.500 | 0.600 |" in card
+    assert "| a1–a2 | 3 | 0.750 | 0.850 | 0.900 | 0.500 | 0.600 |" in card
     assert "| SOURCE.source_type | 0.700 | 0.812 |" in card
     assert "### Spans" in card and "| rules | 0.412 |" in card
 
@@ -482,8 +477,8 @@ def test_croissant_validates_with_mlcroissant(published: Path) -> None:
 # --- bad states -----------------------------------------------------------------------------------
 
 
-def _refused(corpus: Path, out: Path, schema: Schema, code: str, **options: Any) -> PublishError:
-    with pytest.raises(PublishError) as caught:
+def _refused(corpus: Path, out: Path, schema: Schema, code: str, **options: Any) -> ReportedlyError:
+    with pytest.raises(ReportedlyError) as caught:
         publish(corpus, out, schema=schema, **options)
     assert caught.value.code == code, str(caught.value)
     assert "Fix:" in str(caught.value)
@@ -681,7 +676,7 @@ def test_push_needs_a_token_and_an_intact_folder(
     published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     api = RecordingApi()
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(published, "org/x", version="0.1.0", api=api, token_source=lambda: None)
     assert caught.value.code == "RPT-PUBLISH-NO-TOKEN" and "HF_TOKEN" in str(caught.value)
     # the default source: no HF_TOKEN and no cached login
@@ -690,21 +685,21 @@ def test_push_needs_a_token_and_an_intact_folder(
     for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_OIDC_RESOURCE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(huggingface_hub.constants, "HF_TOKEN_PATH", str(tmp_path / "no-token"))
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(published, "org/x", version="0.1.0", api=api)
     assert caught.value.code == "RPT-PUBLISH-NO-TOKEN"
     assert api.calls == []
     copy = tmp_path / "copy"
     shutil.copytree(published, copy)
     (copy / "croissant.json").write_text("{}\n", encoding="utf-8")
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(copy, "org/x", version="0.1.0", token="hf_secret", api=api)
     assert caught.value.code == "RPT-PUBLISH-CHECKSUM"
 
 
 def test_upload_errors_never_show_the_token(published: Path) -> None:
     api = RecordingApi(fail_with=RuntimeError("401 for token hf_secret"))
-    with pytest.raises(PublishError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         push_to_hub(published, "org/x", version="0.1.0", token="hf_secret", api=api)
     assert caught.value.code == "RPT-PUBLISH-UPLOAD"
     assert "hf_secret" not in str(caught.value) and "<token>" in str(caught.value)
@@ -734,14 +729,14 @@ def test_cli_push_reads_the_token_from_the_environment(
 
 def test_publish_the_real_corpus(tmp_path: Path, schema: Schema) -> None:
     real = ROOT / "corpus"
-    listed = [i for split in (real / "splits").glob("*.txt") for i in split_ids(split)]
+    listed = [i for ids in Corpus(real).splits.values() for i in ids]
     if not listed:
         pytest.skip("corpus/splits/ lists no document yet (the annotation round is producing them)")
     start = time.perf_counter()
     publish(real, tmp_path / "out", schema=schema)
     dataset = _load(tmp_path / "out", None, tmp_path / "cache")
     for split, rows in dataset.items():
-        ids = split_ids(real / "splits" / f"{split}.txt")
+        ids = list(Corpus(real).splits[split])
         assert len(rows) == len(ids)
         for row, doc_id in zip(rows, ids, strict=True):
             assert document_from_row(row, rows.features) == read_document(real / "documents" / f"{doc_id}.json")

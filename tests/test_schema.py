@@ -13,7 +13,8 @@ from label_studio_sdk.label_interface import LabelInterface
 from typer.testing import CliRunner
 
 from reportedly.cli import app
-from reportedly.schema import Schema, SchemaError, document_json_schema, features, labelstudio_xml, load_schema
+from reportedly.incidents import ReportedlyError
+from reportedly.schema import Schema, document_json_schema, features, labelstudio_xml, load_schema
 from reportedly.views import build_schema_views
 
 runner = CliRunner()
@@ -54,7 +55,7 @@ def test_schema_loads_with_design_labels(schema: Schema) -> None:
 )
 def test_bad_schema_raises_clear_error(tmp_path: Path, raw: dict, mutate, message: str) -> None:
     mutate(raw)
-    with pytest.raises(SchemaError) as excinfo:
+    with pytest.raises(ReportedlyError) as excinfo:
         load_schema(_write(tmp_path, raw))
     assert message in str(excinfo.value)
     assert str(tmp_path / "schema.yaml") in str(excinfo.value)

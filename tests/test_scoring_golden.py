@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from reportedly.document import Document, Relation, make_span
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
 from reportedly.scoring import SCORER_VERSION
+from reportedly.scoring.evaluate import evaluate
 
 GOLDEN = Path(__file__).parent / "golden" / f"scorer-{SCORER_VERSION.split('.')[0]}"
 CASES = sorted(GOLDEN.glob("*.json"))

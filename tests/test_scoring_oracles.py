@@ -25,8 +25,8 @@ from sklearn.metrics import accuracy_score
 from sklearn.metrics import f1_score as sk_f1
 
 from reportedly.document import Document, make_span
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.spans import CATEGORIES, SCHEMES
 
 LABELS = ("CLAIM", "SOURCE", "CUE", "HEDGE")

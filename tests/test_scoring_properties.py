@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from test_scoring_fixtures import gold_documents, perturbed
 
 from reportedly.document import Document, Relation, Span, make_span
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PERFECT_SUFFIXES = ("_p", "_r", "_f", "_acc", "_spearman")

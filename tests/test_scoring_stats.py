@@ -11,8 +11,8 @@ from scipy.stats import spearmanr
 from test_scoring_fixtures import gold_documents, perturbed
 
 from reportedly.document import Document
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.metrics import weighted_spearman
 
 

@@ -12,9 +12,10 @@ from studio_server import StudioServer, clean_env, free_port
 from typer.testing import CliRunner
 
 from reportedly.cli import app
+from reportedly.incidents import ReportedlyError
 from reportedly.studio import server as studio_server
 from reportedly.studio.client import connect, require_project
-from reportedly.studio.server import StudioError, StudioPaths
+from reportedly.studio.server import StudioPaths
 
 pytestmark = pytest.mark.studio
 
@@ -75,14 +76,14 @@ def test_busy_port_then_stop_by_pid(tmp_path: Path, studio_template: Path) -> No
 
 def test_unreachable_server_names_the_url_and_how_to_start_it() -> None:
     url = f"http://127.0.0.1:{free_port()}"
-    with pytest.raises(StudioError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         connect(url, "0123456789abcdef")
     assert caught.value.code == "RPT-STUDIO-UNREACHABLE"
     assert url in str(caught.value) and "reportedly studio serve" in str(caught.value)
 
 
 def test_wrong_token_is_refused_clearly(studio: StudioServer) -> None:
-    with pytest.raises(StudioError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         connect(studio.url, "not-the-token-0000000000")
     message = str(caught.value)
     assert caught.value.code == "RPT-STUDIO-TOKEN" and "HTTP 401" in message and "not-…" in message
@@ -90,7 +91,7 @@ def test_wrong_token_is_refused_clearly(studio: StudioServer) -> None:
 
 
 def test_missing_project_says_to_run_setup(studio: StudioServer) -> None:
-    with pytest.raises(StudioError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         require_project(studio.connect(), "no such project")
     assert caught.value.code == "RPT-STUDIO-PROJECT" and "reportedly studio setup" in str(caught.value)
 

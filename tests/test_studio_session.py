@@ -24,6 +24,7 @@ from reportedly.document import (
     utf16_offset,
     write_jsonl,
 )
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import PACKAGE_ROOT, Schema
 from reportedly.studio.client import (
     Connection,
@@ -36,7 +37,6 @@ from reportedly.studio.client import (
     require_project,
     setup_project,
 )
-from reportedly.studio.server import StudioError
 
 pytestmark = pytest.mark.studio
 CONFIG = (PACKAGE_ROOT / "schema" / "labelstudio.xml").read_text(encoding="utf-8")
@@ -247,7 +247,7 @@ def test_config_drift_is_an_error_until_setup(studio: StudioServer) -> None:
     project = _setup(conn, "drift test").project
     drifted = CONFIG.replace('<Choice value="direct"', '<Choice value="verbatim"')
     conn.client.projects.update(project.id, label_config=drifted)
-    with pytest.raises(StudioError) as caught:
+    with pytest.raises(ReportedlyError) as caught:
         check_config(conn, require_project(conn, "drift test"), CONFIG)
     assert caught.value.code == "RPT-STUDIO-DRIFT" and "verbatim" in str(caught.value)
     assert "reportedly studio setup" in str(caught.value)

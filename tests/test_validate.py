@@ -144,3 +144,21 @@ def test_fuzzed_bytes_on_disk(raw: bytes, tmp_path_factory: pytest.TempPathFacto
         (folder / name).write_bytes(raw)
     report = validate_paths([folder], schema)
     assert all(i.code in CODES for i in report.incidents)
+
+
+def test_a_folder_of_layers_holds_one_document_per_annotator(tmp_path: Path, schema: Schema) -> None:
+    """What ``convert brat-import`` writes: several annotators' layers of one text are normal."""
+    text = "Officials said so."
+
+    def write(path: Path, annotator: str) -> None:
+        provenance = {"layer": "annotation", "annotators": [annotator], "method": "imported"}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps({"id": "d1", "text": text, "meta": {}, "spans": [], "relations": [], "provenance": provenance})
+        )
+
+    write(tmp_path / "a1" / "d1.json", "a1")
+    write(tmp_path / "a2" / "d1.json", "a2")
+    assert validate_paths([tmp_path], schema).incidents == []
+    write(tmp_path / "a1" / "copy" / "d1.json", "a1")  # the same annotator twice is still a duplicate
+    assert [i.code for i in validate_paths([tmp_path], schema).incidents] == ["RPT-DOC-DUPLICATE"]

@@ -4,8 +4,11 @@ Generates a seeded synthetic workload (10,000 documents, about 30 gold spans eac
 exactly, 10% with a shifted boundary, 5% missed, plus 5% extra spurious predictions), writes it
 as JSONL, parses it (the floor: no scorer can be faster than reading its input), then scores it
 with ``reportedly.evaluate`` (spans track: strict, exact, partial and type, micro and per label)
-and with nervaluate, checks that every count agrees, and prints times and peak memory. The last
-line is ``speedup_vs_nervaluate=<ratio>``.
+and with nervaluate, checks that every count agrees, and prints times and peak memory. It also
+times the whole of ``reportedly eval PRED --gold GOLD --split all -B 0 --tracks spans`` from the
+files (reading, checking, scoring and the Markdown report) against a bare ``json.loads`` of every
+line of both files. The second last line is ``eval_vs_parse=<ratio>`` (end to end / bare parse),
+the last ``speedup_vs_nervaluate=<ratio>``.
 
 Both scorers start from the same parsed documents and each pays for converting them into its
 own input. Time is the best of ``--repeat`` runs; peak memory is measured with tracemalloc in a
@@ -17,6 +20,7 @@ separate run of each (so tracing does not distort the times).
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 import tempfile
@@ -29,7 +33,8 @@ from typing import Any
 from nervaluate import Evaluator
 
 from reportedly.document import Document, Span, read_jsonl, write_jsonl
-from reportedly.evaluation import evaluate
+from reportedly.scoring.evaluate import evaluate
+from reportedly.scoring.report import to_markdown
 from reportedly.scoring.spans import CATEGORIES, SCHEMES
 
 LABELS = ("CLAIM", "SOURCE", "CUE", "HEDGE")
@@ -100,6 +105,21 @@ def score_nervaluate(gold: list[Document], pred: list[Document]) -> dict[str, li
     return out
 
 
+def bare_parse(*paths: Path) -> int:
+    """The floor of reading: ``json.loads`` of every line, nothing else."""
+    records = 0
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            json.loads(line)
+            records += 1
+    return records
+
+
+def end_to_end(gold: Path, pred: Path) -> str:
+    """What ``reportedly eval PRED --gold GOLD --split all -B 0 --tracks spans`` does, in process."""
+    return to_markdown(evaluate(gold, pred, tracks=["spans"], resamples=0, split="all"))
+
+
 def best_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     best, value = float("inf"), None
     for _ in range(repeat):
@@ -140,7 +160,10 @@ def main() -> int:
             return g, read_jsonl(pred_path, texts={d.id: d.text for d in g})
 
         parse_s, (gold, pred) = best_time(parse, args.repeat)
-    print(f"parse (floor): {parse_s:.3f} s for both files")
+        bare_s, _ = best_time(lambda: bare_parse(gold_path, pred_path), args.repeat)
+        end_to_end_s, _ = best_time(lambda: end_to_end(gold_path, pred_path), args.repeat)
+    print(f"parse (floor): {parse_s:.3f} s for both files into documents; bare json.loads {bare_s:.3f} s")
+    print(f"reportedly eval end to end (files -> Markdown report, spans, -B 0): {end_to_end_s:.3f} s")
 
     ours_s, ours = best_time(lambda: score_reportedly(gold, pred), args.repeat)
     theirs_s, theirs = best_time(lambda: score_nervaluate(gold, pred), args.repeat)
@@ -153,6 +176,7 @@ def main() -> int:
     print(f"counts agree (4 schemes x micro + {len(LABELS)} labels): {'yes' if not mismatched else 'NO'}")
     print(f"reportedly: {ours_s:.3f} s, peak {ours_mib:.1f} MiB")
     print(f"nervaluate: {theirs_s:.3f} s, peak {theirs_mib:.1f} MiB")
+    print(f"eval_vs_parse={end_to_end_s / bare_s:.2f}")
     print(f"speedup_vs_nervaluate={theirs_s / ours_s:.1f}")
     return 1 if mismatched else 0
 

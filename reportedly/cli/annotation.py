@@ -8,14 +8,13 @@ from typing import Annotated
 
 import typer
 
-from reportedly.adjudicate import AdjudicationError, apply_decisions, merge, parse_decisions
-from reportedly.agreement import agreement, agreement_markdown
+from reportedly.adjudicate import decide_folder, merge_layers, write_decided
+from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
-from reportedly.document import DocumentError, atomic_write_text, read_document, write_document
-from reportedly.generated import GeneratedSectionError, update, update_section
-from reportedly.incidents import Severity
-from reportedly.layers import Layers, read_layers
-from reportedly.validate import check_document
+from reportedly.corpus import Layers, read_layers
+from reportedly.document import atomic_write_text
+from reportedly.generated import update, update_section
+from reportedly.incidents import ReportedlyError
 
 AGREEMENT_SECTION = "agreement"
 adjudicate_app = typer.Typer(
@@ -35,9 +34,17 @@ def agree(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if --json/--readme are stale.")] = False,
     doc_ids: Annotated[list[str] | None, typer.Option("--doc", help="Only these documents.")] = None,
     section: Annotated[str, typer.Option(help="The generated section of --readme to fill.")] = AGREEMENT_SECTION,
+    average: Annotated[
+        Average,
+        typer.Option(
+            help="pooled: each pair's counts summed over texts, then the mean over pairs; "
+            "per-text: the mean of the F1 of every (text, pair)."
+        ),
+    ] = Average.POOLED,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
-    """Inter-annotator agreement: span F1 (strict, partial), kappa and alpha per attribute, relation F1.
+    """Inter-annotator agreement: the scorer's span F1 (strict, partial, type) and relation F1 (strict,
+    lenient) with one layer as reference, kappa and alpha per attribute.
 
     Example: reportedly agree --json corpus/agreement.json --readme corpus/README.md
     """
@@ -46,17 +53,17 @@ def agree(
     if doc_ids:
         wanted = set(doc_ids)
         loaded = {name: {d: doc for d, doc in docs.items() if d in wanted} for name, docs in loaded.items()}
-    report = agreement(loaded, schema)
+    report = agreement(loaded, schema, average=average)
     table = agreement_markdown(report, schema)
     print(table, end="")
     stale = []
     try:
         if json_out is not None:
-            text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+            text = json.dumps(report.to_dict(schema), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
             stale += [o.path for o in [update(json_out, text, check=check)] if o.changed]
         if readme is not None:
             stale += [o.path for o in [update_section(readme, section, table, check=check)] if o.changed]
-    except GeneratedSectionError as exc:
+    except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None
     if check and stale:
         raise fail(
@@ -67,7 +74,7 @@ def agree(
 def read_layers_or_fail(root: Path, annotators: list[str] | None) -> Layers:
     try:
         return read_layers(root, annotators)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(
             f"{exc}; run `reportedly validate` on the layers", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
@@ -87,22 +94,15 @@ def adjudicate_merge(
     """
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
-    names = sorted(loaded)
-    shared = sorted(set.intersection(*(set(loaded[n]) for n in names))) if names else []
-    if doc_ids:
-        shared = [d for d in shared if d in set(doc_ids)]
-    total = 0
-    for doc_id in shared:
-        try:
-            candidate = merge({n: loaded[n][doc_id] for n in names}, schema)
-        except AdjudicationError as exc:
-            raise fail(str(exc), exc.code) from None
-        total += len(candidate.items)
-        atomic_write_text(
-            out / f"{doc_id}.disagreements.json",
-            json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n",
-        )
-    console.print(f"{len(shared)} document(s), {total} disagreement(s) -> {out}", highlight=False)
+    try:
+        candidates = merge_layers(loaded, schema, doc_ids=set(doc_ids) if doc_ids else None)
+    except ReportedlyError as exc:
+        raise fail(str(exc), exc.code) from None
+    for candidate in candidates:
+        content = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(out / f"{candidate.doc.id}.disagreements.json", content)
+    total = sum(len(c.items) for c in candidates)
+    console.print(f"{len(candidates)} document(s), {total} disagreement(s) -> {out}", highlight=False)
 
 
 @adjudicate_app.command("apply")
@@ -124,34 +124,9 @@ def adjudicate_apply(
     """
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
-    names = sorted(loaded)
-    written = 0
-    for path in sorted(decisions.glob("*.decisions.json")):
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            adjudicator, parsed = parse_decisions(raw, str(path))
-            doc_id = raw.get("id")
-            if any(doc_id not in loaded[n] for n in names):
-                raise AdjudicationError(f"{path}: document {doc_id!r} lacks a layer from one of {names}")
-            candidate = merge({n: loaded[n][doc_id] for n in names}, schema)
-            gold = apply_decisions(candidate, parsed, adjudicator=adjudicator, method=method, schema=schema)
-        except json.JSONDecodeError as exc:
-            raise fail(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}", "RPT-JSON-SYNTAX") from None
-        except AdjudicationError as exc:
-            raise fail(str(exc), exc.code) from None
-        errors = [i for i in check_document(gold, schema) if i.severity is Severity.ERROR]
-        if errors:
-            raise fail(f"{path}: the decided document is invalid: {errors[0].render()}", errors[0].code)
-        target = out / f"{gold.id}.json"
-        if target.exists() and not force and read_document(target) != gold:
-            raise fail(f"{target} exists and differs; pass --force to replace it", "RPT-WOULD-OVERWRITE")
-        trail = {
-            "id": gold.id,
-            "annotators": names,
-            "adjudicator": adjudicator,
-            "items": candidate.items,
-            "decisions": raw.get("decisions", []),
-        }
-        atomic_write_text(record / f"{gold.id}.json", json.dumps(trail, ensure_ascii=False, indent=2) + "\n")
-        written += write_document(target, gold)
+    try:
+        decided = decide_folder(loaded, decisions, method=method, schema=schema)
+        written = write_decided(decided, out=out, record=record, force=force)
+    except ReportedlyError as exc:
+        raise fail(str(exc), exc.code) from None
     console.print(f"{written} gold document(s) written to {out}", highlight=False)

@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
-from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, SchemaError, load_schema
+from reportedly.incidents import ReportedlyError
+from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
 
 app = typer.Typer(
     name="reportedly",
@@ -28,13 +30,13 @@ DEFAULT_SCHEMA = DEFAULT_SCHEMA_PATH
 
 
 def fail(message: str, code: str) -> typer.Exit:
-    """Print a coded error to stderr and return the exit to raise."""
-    err_console.print(f"[bold red]error {code}[/]: {message}", highlight=False, markup=True)
+    """Print a coded error to stderr (the message plainly, never as markup) and return the exit to raise."""
+    err_console.print(Text.assemble((f"error {code}", "bold red"), f": {message}"), highlight=False)
     return typer.Exit(1)
 
 
 def open_schema(path: Path) -> Schema:
     try:
         return load_schema(path)
-    except SchemaError as exc:
+    except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None

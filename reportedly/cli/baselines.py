@@ -9,10 +9,10 @@ from typing import Annotated
 import typer
 
 from reportedly.baselines import SYSTEMS
-from reportedly.baselines.run import DEFAULT_CACHE, UnknownBaselineError, run_baseline
+from reportedly.baselines.run import DEFAULT_CACHE, run_baseline
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.document import write_jsonl
-from reportedly.scoring.incidents import EvaluationError
+from reportedly.incidents import ReportedlyError
 from reportedly.scoring.io import load_gold
 
 
@@ -38,7 +38,7 @@ def baseline(
         target = load_gold(corpus, split=split).documents
         train = load_gold(corpus, split="train").documents if name != "rules" else ()
         dev = load_gold(corpus, split="dev").documents if name != "rules" else ()
-    except EvaluationError as exc:
+    except ReportedlyError as exc:
         first = exc.incidents[0]
         raise fail(f"{first.message}; check {corpus}/splits/", first.code) from None
     started = time.perf_counter()
@@ -46,7 +46,7 @@ def baseline(
         predictions = run_baseline(
             name, target, schema=schema, train=train, dev=dev, cache=cache, seed=seed, epochs=epochs
         )
-    except UnknownBaselineError as exc:
+    except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None
     elapsed = time.perf_counter() - started
     path = out or Path("eval") / "baselines" / name / f"{split}.jsonl"

@@ -1,6 +1,6 @@
 """``reportedly convert ...``: brat, CoNLL, plain text and quoted strings to and from documents.
 
-Each command calls one converter of :mod:`reportedly.convert` (or :func:`reportedly.align.align_document`),
+Each command calls one converter of :mod:`reportedly.convert` (or :func:`reportedly.quotes.align_document`),
 prints every issue with its place and fix, validates what it would write, and writes nothing when
 there is an error. Files are written atomically, and an existing file with other content is only
 replaced with ``--overwrite``.
@@ -8,15 +8,13 @@ replaced with ``--overwrite``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
-from reportedly.align import DEFAULT_FUZZY_THRESHOLD, align_document
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.convert.brat import (
     DISCONTINUOUS_POLICIES,
@@ -27,19 +25,16 @@ from reportedly.convert.brat import (
     load_mapping,
 )
 from reportedly.convert.conll import export_conll, import_conll
-from reportedly.convert.issues import ConvertError, Issue
+from reportedly.convert.issues import Issue
+from reportedly.convert.output import Placed, check_before_writing, document_files, provenance_for, write_files
 from reportedly.convert.plain import import_texts
-from reportedly.document import (
-    Document,
-    DocumentError,
-    atomic_write_text,
-    document_to_dict,
-    dumps_document,
-    read_documents,
-)
-from reportedly.incidents import Incident, Severity
+from reportedly.convert.strings import align_quote_files
+from reportedly.corpus import Corpus
+from reportedly.document import Document, dumps_document, read_documents
+from reportedly.incidents import Incident, ReportedlyError, Severity
+from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
-from reportedly.validate import validate_record
+from reportedly.validate import Role
 
 convert_app = typer.Typer(help="Convert between reportedly documents and other formats.", no_args_is_help=True)
 app.add_typer(convert_app, name="convert")
@@ -55,7 +50,7 @@ OverwriteOption = Annotated[
 def _report(issues: Iterable[Issue]) -> None:
     for issue in issues:
         style = "red" if issue.level == "error" else "yellow"
-        err_console.print(f"[{style}]{issue.render()}[/]", highlight=False, soft_wrap=True, markup=True, emoji=False)
+        err_console.print(Text(issue.render(), style=style), highlight=False, soft_wrap=True)
 
 
 def _stop_on_errors(issues: Sequence[Issue]) -> None:
@@ -68,110 +63,56 @@ def _stop_on_errors(issues: Sequence[Issue]) -> None:
 def _read(path: Path, what: str) -> list[Document]:
     try:
         return read_documents(path)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(f"cannot read {what} {path}: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
 
 
 def _mapping(name: str, schema: Schema) -> BratMapping:
     try:
         return load_mapping(name, schema)
-    except ConvertError as exc:
-        _report(exc.issues)
+    except ReportedlyError as exc:
+        _report(exc.incidents)
         raise fail(f"cannot use mapping {name!r}", exc.code) from None
 
 
-def _validate(
-    documents: Iterable[tuple[Document, str, Mapping[str, int]]],
-    schema: Schema,
-    *,
-    expected_layer: str | None = None,
-    annotator_of: Mapping[int, str] | None = None,
-    allow_missing_attrs: bool = False,
-) -> None:
-    """Validate documents about to be written; print every incident; stop on errors.
-    ``documents`` are ``(document, file it came from, span id -> line in that file)``."""
-    errors, missing = 0, 0
-    first_code = ""
-    for index, (doc, file, lines) in enumerate(documents):
-        annotator = annotator_of.get(index) if annotator_of else None
-        incidents, _ = validate_record(
-            document_to_dict(doc), schema, file=file, expected_layer=expected_layer, annotator=annotator
-        )
-        for incident in incidents:
-            if incident.line is None and incident.span_id is not None and incident.span_id in lines:
-                incident = replace(incident, line=lines[incident.span_id])
-            if allow_missing_attrs and incident.code == "RPT-ATTR-MISSING":
-                missing += 1
-                continue
-            _print_incident(incident)
-            if incident.severity is Severity.ERROR:
-                errors += 1
-                first_code = first_code or incident.code
-    if missing:
+def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
+    """Check documents about to be written; print every incident; stop on errors."""
+    checked = check_before_writing(placed, schema, **options)
+    for incident in checked.incidents:
+        _print_incident(incident)
+    if checked.missing_attributes:
         err_console.print(
-            f"note: {missing} required attribute value(s) missing (allowed here); "
+            f"note: {checked.missing_attributes} required attribute value(s) missing (allowed here); "
             "`reportedly validate` lists them until they are filled",
             highlight=False,
         )
-    if errors:
-        raise fail(f"{errors} validation error(s); nothing written", first_code)
-
-
-def _print_incident(incident: Incident) -> None:
-    style = "red" if incident.severity is Severity.ERROR else "yellow"
-    err_console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True, emoji=False)
-
-
-def _document_files(documents: Sequence[Document], out: Path) -> dict[Path, str]:
-    """``out`` as a .jsonl file of all documents, or a folder of ``<id>.json`` files."""
-    if out.suffix == ".jsonl":
-        lines = [json.dumps(document_to_dict(d), ensure_ascii=False) + "\n" for d in documents]
-        return {out: "".join(lines)}
-    return {out / f"{doc.id}.json": dumps_document(doc) for doc in documents}
+    if checked.errors:
+        raise fail(f"{len(checked.errors)} validation error(s); nothing written", checked.errors[0].code)
 
 
 def _write(files: Mapping[Path, str], *, overwrite: bool) -> int:
-    """Write every file atomically; refuse (before writing any) when one exists with other content."""
-    changed = {
-        path: content
-        for path, content in files.items()
-        if not path.exists() or path.read_text(encoding="utf-8") != content
-    }
-    clashes = [path for path in changed if path.exists()]
-    if clashes and not overwrite:
-        shown = ", ".join(map(str, clashes[:5])) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
-        _report([Issue("RPT-OUT-EXISTS", f"{len(clashes)} file(s) would change: {shown}")])
-        raise fail("nothing written; pass --overwrite to replace them", "RPT-OUT-EXISTS")
-    for path, content in changed.items():
-        atomic_write_text(path, content)
-    return len(changed)
+    try:
+        return write_files(files, overwrite=overwrite)
+    except ReportedlyError as exc:
+        _report(exc.incidents)
+        raise fail("nothing written; pass --overwrite to replace them", exc.code) from None
 
 
 def _provenance(
     schema: Schema, annotator: str | None, method: str | None, system: str | None, default_method: str
 ) -> dict[str, Any]:
-    if (annotator is None) == (system is None):
-        raise fail("give exactly one of --annotator (annotation layer) or --system (predictions)", "RPT-CLI-OPTION")
-    if annotator is not None:
-        return {
-            "layer": "annotation",
-            "annotators": [annotator],
-            "method": method or default_method,
-            "schema_version": schema.version,
-        }
-    return {"layer": "prediction", "system": system, "schema_version": schema.version}
+    try:
+        return provenance_for(schema, annotator=annotator, method=method, system=system, default_method=default_method)
+    except ReportedlyError as exc:
+        raise fail(str(exc), exc.code) from None
+
+
+def _print_incident(incident: Incident) -> None:
+    style = "red" if incident.severity is Severity.ERROR else "yellow"
+    err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
 
 
 # --- strings ----------------------------------------------------------------------------------
-
-
-def _records(path: Path) -> list[tuple[str, Any]]:
-    """Quote records from a .json file (one record or a list) or a .jsonl file, with their place."""
-    raw = path.read_text(encoding="utf-8")
-    if path.suffix == ".jsonl":
-        return [(f"{path}:{n}", json.loads(line)) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
-    data = json.loads(raw)
-    return [(str(path), item) for item in (data if isinstance(data, list) else [data])]
 
 
 @convert_app.command("strings")
@@ -203,7 +144,7 @@ def convert_strings(
 
     Annotation layers (--annotator) are all-or-nothing: any unaligned item stops the run. Predictions
     (--system) are written with each document's unaligned items under provenance.alignment, so the
-    scorer counts them (format: eval/LLM_FORMAT.md).
+    scorer counts them (format: eval/README.md, "LLM extractors").
 
     Example: reportedly convert strings responses.jsonl --texts corpus/documents --system my-llm
     --mode order --out preds.jsonl
@@ -220,58 +161,24 @@ def convert_strings(
     schema = open_schema(schema_path)
     provenance = _provenance(schema, annotator, method, system, "")
     use_fuzzy = (system is not None) if fuzzy is None else fuzzy
-    by_id = {doc.id: doc for doc in _read(texts, "texts")}
-    documents: list[Document] = []
-    places: list[tuple[Document, str, Mapping[str, int]]] = []
-    problems = approximate = 0
-    for path in inputs:
-        try:
-            records = _records(path)
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise fail(f"{path}: {exc}", "RPT-JSON-SYNTAX") from None
-        for where, record in records:
-            doc_id = record.get("id") if isinstance(record, dict) else None
-            if doc_id not in by_id:
-                raise fail(f"{where}: document id {doc_id!r} is not in {texts}", "RPT-ALIGN-UNKNOWN-DOC")
-            source = by_id[doc_id]
-            result = align_document(
-                record,
-                source.text,
-                meta=source.meta,
-                provenance=provenance,
-                mode=mode,  # type: ignore[arg-type]
-                fuzzy_threshold=fuzzy_threshold if use_fuzzy else None,
-                labels=schema.label_names if system is not None else None,
-            )
-            for problem in result.problems:
-                problems += 1
-                err_console.print(
-                    f"{where}: {problem.doc_id} {problem.item}: {problem.reason}: {problem.message}",
-                    highlight=False,
-                    markup=False,
-                    emoji=False,
-                )
-            for span_id in result.approximate():
-                approximate += 1
-                span = result.document.span(span_id)
-                score = result.scores.get(span_id)
-                err_console.print(
-                    f"{where}: {span.id} placed by {result.methods[span_id]}"
-                    + (f" (similarity {score:.0f})" if score is not None else "")
-                    + f": {result.quotes[span_id]!r} -> [{span.start}, {span.end}) {span.text!r}",
-                    highlight=False,
-                    markup=False,
-                    emoji=False,
-                )
-            document = result.document
-            if system is not None:
-                document = replace(document, provenance={**document.provenance, "alignment": result.summary()})
-            documents.append(document)
-            places.append((document, where, {}))
+    try:
+        aligned = align_quote_files(
+            inputs,
+            {doc.id: doc for doc in _read(texts, "texts")},
+            schema,
+            provenance=provenance,
+            mode=mode,  # type: ignore[arg-type]
+            fuzzy_threshold=fuzzy_threshold if use_fuzzy else None,
+        )
+    except ReportedlyError as exc:
+        raise fail(str(exc), exc.code) from None
+    for line in [*aligned.unaligned, *aligned.approximate]:
+        err_console.print(line, highlight=False, markup=False, emoji=False)
+    problems, approximate, documents = len(aligned.unaligned), len(aligned.approximate), aligned.documents
     if problems and annotator is not None:
         raise fail(f"{problems} item(s) not aligned; nothing written", "RPT-ALIGN-INCOMPLETE")
-    _validate(places, schema, allow_missing_attrs=system is not None)
-    written = _write(_document_files(documents, out), overwrite=overwrite)
+    _check(aligned.placed, schema, role=Role.PREDICTION if system is not None else None)
+    written = _write(document_files(documents, out), overwrite=overwrite)
     spans = sum(len(d.spans) for d in documents)
     unaligned = f", {problems} item(s) not aligned (listed in provenance.alignment)" if problems else ""
     approximately = f", {approximate} of them approximately" if approximate else ""
@@ -329,7 +236,7 @@ def brat_import(
         raise fail(f"{folder} is not a folder", "RPT-PATH-MISSING")
     schema = open_schema(schema_path)
     brat_mapping = _mapping(mapping, schema)
-    gold_dir = gold if gold is not None else out.parent / "documents"
+    gold_dir = gold if gold is not None else Corpus(out.parent).documents_folder
     gold_docs = None
     if gold is not None or gold_dir.is_dir():
         gold_docs = {doc.id: doc for doc in _read(gold_dir, "gold documents")}
@@ -343,7 +250,7 @@ def brat_import(
         discontinuous=discontinuous,  # type: ignore[arg-type]
     )
     _stop_on_errors(result.issues)
-    _validate(
+    _check(
         [(layer.document, str(layer.ann_file), layer.lines) for layer in result.layers],
         schema,
         expected_layer="annotation",
@@ -465,7 +372,7 @@ def conll_import(
     sources = {doc.id: doc for doc in _read(texts, "texts")} if texts is not None else None
     documents: list[Document] = []
     issues: list[Issue] = []
-    places: list[tuple[Document, str, Mapping[str, int]]] = []
+    places: list[Placed] = []
     for path in inputs:
         try:
             content = path.read_bytes().decode("utf-8")
@@ -487,8 +394,8 @@ def conll_import(
         documents += result.documents
         places += [(doc, str(path), {}) for doc in result.documents]
     _stop_on_errors(issues)
-    _validate(places, schema, allow_missing_attrs=True)
-    written = _write(_document_files(documents, out), overwrite=overwrite)
+    _check(places, schema, allow_missing_attrs=True)
+    written = _write(document_files(documents, out), overwrite=overwrite)
     spans = sum(len(d.spans) for d in documents)
     console.print(
         f"{spans} span(s) in {len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False
@@ -527,6 +434,6 @@ def convert_text(
     schema = open_schema(schema_path)
     result = import_texts(inputs, meta=pairs, id_prefix=id_prefix, schema_version=schema.version)
     _stop_on_errors(result.issues)
-    _validate([(doc, str(out), {}) for doc in result.documents], schema)
-    written = _write(_document_files(result.documents, out), overwrite=overwrite)
+    _check([(doc, str(out), {}) for doc in result.documents], schema)
+    written = _write(document_files(result.documents, out), overwrite=overwrite)
     console.print(f"{len(result.documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
+from reportedly.corpus import Corpus, is_corpus
 from reportedly.diversity import diversity_markdown, diversity_report
-from reportedly.document import DocumentError, read_documents
-from reportedly.generated import GeneratedSectionError, update_section
-from reportedly.incidents import Severity
+from reportedly.document import read_documents
+from reportedly.generated import update_section
+from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT
 from reportedly.splits import write_splits
 from reportedly.stats import corpus_stats, stats_markdown
@@ -119,10 +120,9 @@ def stats(
     Example: reportedly stats corpus --diversity --readme corpus/README.md
     """
     schema = open_schema(schema_path)
-    folder = path / "documents" if (path / "documents").is_dir() else path
     try:
-        docs = read_documents(folder)
-    except (DocumentError, OSError) as exc:
+        docs = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
+    except (ReportedlyError, OSError) as exc:
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
@@ -137,7 +137,7 @@ def stats(
         section = DIVERSITY_SECTION if diversity else STATISTICS_SECTION
         try:
             outcome = update_section(readme, section, table, check=check)
-        except GeneratedSectionError as exc:
+        except ReportedlyError as exc:
             raise fail(str(exc), exc.code) from None
         if check and outcome.changed:
             flag = " --diversity" if diversity else ""
@@ -159,8 +159,8 @@ def splits(
 
     Example: reportedly splits corpus --check
     """
-    ids = [p.stem for p in sorted((corpus / "documents").glob("*.json"))]
-    outcomes = write_splits(corpus / "splits", ids, check=check)
+    folder = Corpus(corpus)
+    outcomes = write_splits(folder.splits_folder, [p.stem for p in folder.files().documents], check=check)
     for outcome in outcomes:
         state = ("stale" if check else "written") if outcome.changed else "up to date"
         console.print(f"{outcome.path}: {state}", highlight=False)

@@ -13,8 +13,8 @@ from reportedly.baselines.rules import predict
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console
 from reportedly.cli.corpus import DEFAULT_CORPUS, schema_build, stats, validate
 from reportedly.document import atomic_write_text, write_jsonl
-from reportedly.evaluation import evaluate
 from reportedly.schema import PACKAGE_ROOT
+from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.html import to_html
 from reportedly.scoring.io import load_gold
 from reportedly.scoring.report import headline_rows

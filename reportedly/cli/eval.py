@@ -6,13 +6,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.document import atomic_write_text
-from reportedly.evaluation import DEFAULT_RESAMPLES, TRACKS, evaluate
+from reportedly.incidents import ReportedlyError
+from reportedly.scoring.evaluate import DEFAULT_RESAMPLES, evaluate
 from reportedly.scoring.html import to_html
-from reportedly.scoring.incidents import EvaluationError
 from reportedly.scoring.report import headline_rows, to_json, to_markdown
+from reportedly.scoring.tracks import TRACKS
 
 FORMATS = ("json", "md", "html")
 
@@ -68,12 +70,12 @@ def eval_command(
             split=split,
             progress=True,
         )
-    except EvaluationError as exc:
+    except ReportedlyError as exc:
         for incident in exc.incidents:
             err_console.print(incident.render(), highlight=False, markup=False, soft_wrap=True)
         raise fail(f"{len(exc.incidents)} problem(s) in the input; nothing scored", exc.code) from None
     for warning in result.warnings:
-        err_console.print(f"[yellow]{warning.render()}[/]", highlight=False, soft_wrap=True)
+        err_console.print(Text(warning.render(), style="yellow"), highlight=False, soft_wrap=True)
     renderers = {"json": to_json, "md": to_markdown, "html": to_html}
     if out is None:
         for fmt in chosen or ["md"]:

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
-from reportedly.generated import GeneratedSectionError
-from reportedly.publish import PublishError, publish, push_to_hub
+from reportedly.incidents import ReportedlyError
+from reportedly.publish import publish, push_to_hub
 
 
 @app.command("publish")
@@ -53,9 +53,7 @@ def publish_command(
             readme=readme,
             url=url,
         )
-    except PublishError as exc:
-        raise fail(str(exc), exc.code) from None
-    except GeneratedSectionError as exc:
+    except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None
     for incident in result.warnings:
         err_console.print(incident.render(), style="yellow", highlight=False, markup=False)
@@ -66,6 +64,6 @@ def publish_command(
     if push_to_hub_repo:
         try:
             where = push_to_hub(result.out, push_to_hub_repo, version=result.version, private=private)
-        except PublishError as exc:
+        except ReportedlyError as exc:
             raise fail(str(exc), exc.code) from None
         console.print(f"pushed to {where}", highlight=False)

@@ -7,18 +7,22 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.cli.convert import convert_app
-from reportedly.convert.labelstudio import Problem, Severity
-from reportedly.document import DocumentError, atomic_write_text, read_jsonl
+from reportedly.convert import labelstudio
+from reportedly.convert.labelstudio import Problem
+from reportedly.corpus import Corpus
+from reportedly.document import atomic_write_text, read_jsonl
+from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
 from reportedly.studio import client as studio_client
 from reportedly.studio import server as studio_server
-from reportedly.studio.server import StudioError, StudioPaths, mask
+from reportedly.studio.server import StudioPaths, mask
 
 studio_app = typer.Typer(
-    help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see docs/annotation-session.md).",
+    help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see README.md, 'Annotation session').",
     no_args_is_help=True,
 )
 app.add_typer(studio_app, name="studio")
@@ -39,10 +43,10 @@ ProjectOption = Annotated[str, typer.Option("--project", help="Title of the Labe
 ConfigOption = Annotated[Path, typer.Option("--config", help="The labeling config (generated from the schema).")]
 DEFAULT_CONFIG = PACKAGE_ROOT / "schema" / "labelstudio.xml"
 DEFAULT_INSTRUCTIONS = PACKAGE_ROOT / "LABELING.md"
-DEFAULT_LAYERS = Path("corpus") / "layers"
+DEFAULT_LAYERS = Corpus(Path("corpus")).layers_folder
 
 
-def _studio_fail(exc: StudioError) -> typer.Exit:
+def _studio_fail(exc: ReportedlyError) -> typer.Exit:
     return fail(str(exc), exc.code)
 
 
@@ -61,7 +65,7 @@ def _connect(root: Path, url: str | None) -> studio_client.Connection:
     try:
         settings = studio_client.resolve_settings(paths, url=url)
         return studio_client.connect(settings.url, settings.token, token_source=settings.token_source)
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
 
 
@@ -81,19 +85,18 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
 def _print_problems(problems: list[Problem]) -> None:
     for problem in problems:
         style = "red" if problem.severity is Severity.ERROR else "yellow"
-        err_console.print(f"[{style}]{problem.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+        err_console.print(Text(problem.render(), style=style), highlight=False, soft_wrap=True)
 
 
-def _report_layers(result: studio_client.WriteResult, out: Path) -> None:
+def _report_layers(result: labelstudio.WriteResult, out: Path) -> None:
     _print_problems(result.problems)
     for incident in result.incidents:
         style = "red" if incident.severity.value == "error" else "yellow"
-        err_console.print(f"[{style}]{incident.render()}[/]", highlight=False, soft_wrap=True, markup=True)
+        err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
     for path in result.kept_local:
         err_console.print(
-            f"[yellow]{path}: edited here since the last pull; kept (--force overwrites it)[/]",
+            Text(f"{path}: edited here since the last pull; kept (--force overwrites it)", style="yellow"),
             highlight=False,
-            markup=True,
         )
     errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
     console.print(
@@ -123,7 +126,7 @@ def studio_serve(
         result = studio_server.serve(
             paths, port=port, timeout=timeout, on_progress=lambda m: console.print(m, highlight=False)
         )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     info, creds = result.info, result.credentials
     state = f"started in {result.seconds:.1f} s" if result.started else "already running"
@@ -197,7 +200,7 @@ def studio_setup(
             description=f"reportedly: claims, sources and hedges (schema {schema.version})",
             overlap=overlap,
         )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     action = (
         "created"
@@ -219,7 +222,7 @@ def studio_invite(url: UrlOption = None, root: DirOption = studio_server.DEFAULT
     conn = _connect(root, url)
     try:
         console.print(studio_client.invite_url(conn), highlight=False, soft_wrap=True)
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
 
 
@@ -228,7 +231,7 @@ def _predictions(path: Path | None, system: str | None, texts: dict[str, str]) -
         return [], system
     try:
         preds = read_jsonl(path, texts=texts)
-    except (DocumentError, OSError) as exc:
+    except (ReportedlyError, OSError) as exc:
         raise fail(f"cannot read predictions: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
     systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
     if system is None:
@@ -263,8 +266,8 @@ def studio_push(
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
     try:
-        docs = studio_client.read_inputs(inputs)
-    except StudioError as exc:
+        docs = labelstudio.read_inputs(inputs)
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
     conn = _connect(root, url)
@@ -283,10 +286,10 @@ def studio_push(
                 batch_size=batch_size,
                 on_progress=lambda done, total: bar.update(job, completed=done, total=total),
             )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     for conflict in result.conflicts:
-        err_console.print(f"[red]{conflict}[/]", highlight=False, markup=True)
+        err_console.print(Text(conflict, style="red"), highlight=False)
     predicted = (
         f"; predictions of {system}: {result.predictions_created} created, {result.predictions_updated} "
         f"updated, {result.predictions_unchanged} unchanged"
@@ -336,7 +339,7 @@ def studio_pull(
             force=force,
             annotators=mapping,
         )
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     _report_layers(result, out)
     if result.has_errors:
@@ -369,12 +372,12 @@ def convert_labelstudio(
     tasks: list[Any] = []
     try:
         for path in exports:
-            data = studio_client.read_export_file(path)
+            data = labelstudio.read_export_file(path)
             tasks += data if isinstance(data, list) else [data]
-    except StudioError as exc:
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
-    conversion, _ = studio_client.convert_export(tasks, schema, config, annotators=mapping)
-    result = studio_client.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
+    conversion, _ = labelstudio.convert_export(tasks, schema, config, annotators=mapping)
+    result = labelstudio.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
     _report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)
@@ -390,16 +393,16 @@ def convert_to_labelstudio(
 ) -> None:
     """Documents (and predictions) as a Label Studio task file: what `studio push` sends, for the UI's import.
 
-    Example: reportedly convert to-labelstudio corpus/documents --out tasks.json
+    Example: reportedly convert labelstudio-export corpus/documents --out tasks.json
     """
     schema = open_schema(schema_path)
     try:
-        docs = studio_client.read_inputs(inputs)
-    except StudioError as exc:
+        docs = labelstudio.read_inputs(inputs)
+    except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
     try:
-        tasks = studio_client.tasks_payload(docs, schema, predictions=preds, system=system)
+        tasks = labelstudio.tasks_payload(docs, schema, predictions=preds, system=system)
     except ValueError as exc:
         raise fail(str(exc), "RPT-LS-FORMAT") from None
     atomic_write_text(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")

@@ -6,5 +6,5 @@
 - :mod:`reportedly.convert.plain`: plain text / JSONL into unannotated documents.
 - :mod:`reportedly.convert.issues`: the coded problems every converter returns.
 
-Quoted strings (annotators, LLM output) are aligned to offsets by :mod:`reportedly.align`.
+Quoted strings (annotators, LLM output) are aligned to offsets by :mod:`reportedly.quotes`.
 """

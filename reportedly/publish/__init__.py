@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.generated import Outcome, replace_section, update
-from reportedly.incidents import Incident
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.publish.card import dataset_card, splits_markdown
 from reportedly.publish.corpus import Release, read_release
 from reportedly.publish.croissant import croissant, folder_of
@@ -33,7 +33,7 @@ from reportedly.publish.dataset import (
     spans_from_tags,
     write_parquet,
 )
-from reportedly.publish.errors import CODES, PublishError
+from reportedly.publish.errors import CODES
 from reportedly.publish.files import CHECKSUMS, relative_files, sha256_file, verify_checksums, write_checksums
 from reportedly.publish.hub import push_to_hub
 from reportedly.schema import Schema, load_schema
@@ -41,8 +41,8 @@ from reportedly.schema import Schema, load_schema
 __all__ = [
     "CHECKSUMS",
     "CODES",
-    "PublishError",
     "Published",
+    "ReportedlyError",
     "document_from_row",
     "publish",
     "push_to_hub",
@@ -71,13 +71,13 @@ def shard_name(split: str) -> str:
 
 def _check_target(out: Path, overwrite: bool) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise PublishError("RPT-PUBLISH-NOT-EMPTY", f"{out} exists and is not a folder")
+        raise ReportedlyError.of("RPT-PUBLISH-NOT-EMPTY", f"{out} exists and is not a folder")
     if not out.exists() or not any(out.iterdir()):
         return
     if not overwrite:
-        raise PublishError("RPT-PUBLISH-NOT-EMPTY", f"{out} is not empty; nothing was written")
+        raise ReportedlyError.of("RPT-PUBLISH-NOT-EMPTY", f"{out} is not empty; nothing was written")
     if not (out / CHECKSUMS).is_file():
-        raise PublishError(
+        raise ReportedlyError.of(
             "RPT-PUBLISH-NOT-EMPTY",
             f"{out} is not empty and holds no {CHECKSUMS}, so it is not an earlier publish output; "
             "--overwrite only replaces those",
@@ -141,7 +141,7 @@ def publish(
 
     ``agreement`` (default ``corpus/agreement.json``) and ``leaderboard`` feed the card when they
     exist; ``readme`` gets the per-split table in its ``splits`` section; ``url`` goes into the
-    Croissant metadata. Raises :class:`PublishError` (with a stable code) and writes nothing when
+    Croissant metadata. Raises :class:`ReportedlyError` (with a stable code) and writes nothing when
     the corpus is not releasable or ``out`` is not empty (unless ``overwrite`` and ``out`` is an
     earlier publish output).
     """

@@ -258,6 +258,7 @@ def _provenance_lines(release: Release) -> list[str]:
     annotators = Counter(a for doc in docs for a in doc.provenance.get("annotators", []))
     team = Counter(len(doc.provenance.get("annotators", [])) for doc in docs)
     schema_versions = Counter(str(doc.provenance.get("schema_version", "?")) for doc in docs)
+    guidelines = Counter(str(doc.provenance.get("guidelines", "not stated")) for doc in docs)
     adjudicated = sum(int(doc.provenance.get("adjudicated_items", 0)) for doc in docs)
     origins = Counter(str(doc.meta.get("origin", "?")) for doc in docs)
     lines = [
@@ -275,7 +276,7 @@ def _provenance_lines(release: Release) -> list[str]:
         "|---|---:|",
         *[f"| {_cell(name)} | {count:,} |" for name, count in sorted(methods.items())],
         "",
-        "| people per document (annotators and adjudicator) | documents |",
+        "| annotator and adjudicator ids per document (language-model sessions) | documents |",
         "|---:|---:|",
         *[f"| {size} | {count:,} |" for size, count in sorted(team.items())],
         "",
@@ -286,6 +287,10 @@ def _provenance_lines(release: Release) -> list[str]:
         "| schema version of the annotation | documents |",
         "|---|---:|",
         *[f"| {name} | {count:,} |" for name, count in sorted(schema_versions.items())],
+        "",
+        "| LABELING.md version the gold conforms to | documents |",
+        "|---|---:|",
+        *[f"| {name} | {count:,} |" for name, count in sorted(guidelines.items())],
         "",
         f"Disagreements between annotators decided by an adjudicator: {adjudicated:,}.",
     ]
@@ -306,15 +311,19 @@ def agreement_lines(data: Mapping[str, Any] | None, schema: Schema) -> list[str]
     annotators = ", ".join(map(str, data.get("annotators", [])))
     lines = [
         f"Annotators {annotators}; {_fmt(data.get('documents'))} documents with at least two independent layers "
-        f"(schema {_fmt(data.get('schema_version'))}). F1 of one annotator against another (micro over labels).",
+        f"(schema {_fmt(data.get('schema_version'))}). F1 of one annotator against another, scored by the "
+        "benchmark's scorer with one layer as reference (micro over labels; partial gives overlaps half credit, "
+        "type full credit when the labels agree).",
         "",
-        "| pair | documents | span F1 strict | span F1 partial | relation F1 strict | relation F1 lenient |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| pair | documents | span F1 strict | span F1 partial | span F1 type | relation F1 strict "
+        "| relation F1 lenient |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for pair in pairs:
         name = "–".join(map(str, pair.get("annotators", [])))
         cells = [
-            _fmt(_micro(pair, k)) for k in ("spans_strict", "spans_partial", "relations_strict", "relations_lenient")
+            _fmt(_micro(pair, k))
+            for k in ("spans_strict", "spans_partial", "spans_type", "relations_strict", "relations_lenient")
         ]
         lines.append(f"| {name} | {_fmt(pair.get('documents'))} | " + " | ".join(cells) + " |")
     alphas = data.get("krippendorff_alpha") or {}

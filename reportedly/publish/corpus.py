@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportedly.document import Document, read_document
-from reportedly.incidents import Incident, Severity
+from reportedly.corpus import Corpus, is_corpus
+from reportedly.document import Document
+from reportedly.incidents import Incident, ReportedlyError, Severity
 from reportedly.publish.dataset import unrepresentable
-from reportedly.publish.errors import Blocking, PublishError
+from reportedly.publish.errors import Blocking
 from reportedly.schema import Schema
-from reportedly.splits import parse_split
 from reportedly.validate import validate_corpus
 
 SPLITS = ("train", "dev", "test")
@@ -45,32 +45,27 @@ class Release:
         return [doc for docs in self.splits.values() for doc in docs]
 
 
-def split_ids(path: Path) -> list[str]:
-    """Document ids of a split file, in order."""
-    return [doc_id for _, doc_id in parse_split(path.read_text(encoding="utf-8"))]
-
-
-def split_files(root: Path) -> list[Path]:
-    folder = root / "splits"
-    missing = [f"{folder / name}.txt" for name in SPLITS if not (folder / f"{name}.txt").is_file()]
+def split_names(corpus: Corpus) -> list[str]:
+    """The published splits: train, dev and test first, then any other split file."""
+    missing = [str(corpus.split_file(name)) for name in SPLITS if name not in corpus.splits]
     if missing:
-        raise PublishError("RPT-PUBLISH-SPLIT-FILE", f"missing split file(s): {', '.join(missing)}")
-    extra = sorted(p for p in folder.glob("*.txt") if p.stem not in SPLITS)
-    bad = [str(p) for p in extra if not SPLIT_NAME.match(p.stem)]
+        raise ReportedlyError.of("RPT-PUBLISH-SPLIT-FILE", f"missing split file(s): {', '.join(missing)}")
+    extra = sorted(name for name in corpus.splits if name not in SPLITS)
+    bad = [str(corpus.split_file(name)) for name in extra if not SPLIT_NAME.match(name)]
     if bad:
-        raise PublishError(
+        raise ReportedlyError.of(
             "RPT-PUBLISH-SPLIT-FILE", f"split file name(s) {bad} are not valid split names (letters, digits, _)"
         )
-    return [folder / f"{name}.txt" for name in SPLITS] + extra
+    return [*SPLITS, *extra]
 
 
-def read_version(root: Path) -> str:
-    path = root / "VERSION"
+def read_version(corpus: Corpus) -> str:
+    path = corpus.version_file
     if not path.is_file():
-        raise PublishError("RPT-PUBLISH-VERSION", f"{path} does not exist")
+        raise ReportedlyError.of("RPT-PUBLISH-VERSION", f"{path} does not exist")
     version = path.read_text(encoding="utf-8").strip()
     if not VERSION_PATTERN.match(version):
-        raise PublishError("RPT-PUBLISH-VERSION", f"{path} holds {version!r}, not MAJOR.MINOR.PATCH")
+        raise ReportedlyError.of("RPT-PUBLISH-VERSION", f"{path} holds {version!r}, not MAJOR.MINOR.PATCH")
     return version
 
 
@@ -90,7 +85,7 @@ def changelog_date(readme: str, version: str) -> str | None:
 def check_changelog(readme_path: Path, readme: str, version: str) -> None:
     changelog = markdown_section(readme, "Changelog")
     if changelog is None or not re.search(rf"^[-*] {re.escape(version)}\b", changelog, re.MULTILINE):
-        raise PublishError(
+        raise ReportedlyError.of(
             "RPT-PUBLISH-CHANGELOG", f"{readme_path} has no changelog entry for version {version} (from VERSION)"
         )
 
@@ -102,20 +97,21 @@ def read_release(
     agreement: Path | None = None,
     leaderboard: Path | None = None,
 ) -> Release:
-    """Everything a publish needs from ``root``, or a :class:`PublishError` naming what to fix.
+    """Everything a publish needs from ``root``, or a :class:`ReportedlyError` naming what to fix.
 
     ``agreement`` defaults to ``root/agreement.json``; both it and ``leaderboard`` are optional
     (the card then says "not available").
     """
     root = Path(root)
-    if not (root / "documents").is_dir():
-        raise PublishError("RPT-PUBLISH-INVALID", f"{root} has no documents/ folder; pass the corpus folder")
-    version = read_version(root)
-    readme_path = root / "README.md"
+    if not is_corpus(root):
+        raise ReportedlyError.of("RPT-PUBLISH-INVALID", f"{root} has no documents/ folder; pass the corpus folder")
+    corpus = Corpus(root)
+    version = read_version(corpus)
+    readme_path = corpus.readme_file
     readme = readme_path.read_text(encoding="utf-8") if readme_path.is_file() else ""
     if readme:
         check_changelog(readme_path, readme, version)
-    files = split_files(root)
+    names = split_names(corpus)
 
     report = validate_corpus(root, schema)
     blocking = [i for i in report.incidents if i.severity is Severity.ERROR or i.code in BLOCKING_WARNINGS]
@@ -124,32 +120,34 @@ def read_release(
     warnings = tuple(i for i in report.incidents if i not in blocking)
 
     splits: dict[str, tuple[Document, ...]] = {}
-    for path in files:
-        docs = tuple(read_document(root / "documents" / f"{doc_id}.json") for doc_id in split_ids(path))
+    for name in names:
+        docs = tuple(corpus.documents[doc_id] for doc_id in corpus.splits[name])
         if not docs:
-            raise PublishError("RPT-PUBLISH-EMPTY", f"{path} lists no document")
-        splits[path.stem] = docs
+            raise ReportedlyError.of("RPT-PUBLISH-EMPTY", f"{corpus.split_file(name)} lists no document")
+        splits[name] = docs
     problems = []
     for split, docs in splits.items():
         for doc in docs:
-            where = f"{root / 'documents' / doc.id}.json (split {split})"
+            where = f"{corpus.document_file(doc.id)} (split {split})"
             problems += [f"{where}: {p}" for p in unrepresentable(doc, schema)]
             if doc.meta.get("origin") != CONSTRUCTED:
-                raise PublishError(
+                raise ReportedlyError.of(
                     "RPT-PUBLISH-ORIGIN", f"{where}: meta.origin is {doc.meta.get('origin')!r}, not {CONSTRUCTED!r}"
                 )
     if problems:
-        raise PublishError("RPT-PUBLISH-UNREPRESENTABLE", "; ".join(problems))
+        raise ReportedlyError.of("RPT-PUBLISH-UNREPRESENTABLE", "; ".join(problems))
     licenses = sorted({str(doc.meta.get("license")) for docs in splits.values() for doc in docs})
     if len(licenses) != 1 or licenses == ["None"]:
-        raise PublishError("RPT-PUBLISH-LICENSE", f"the published documents have licence(s) {licenses}")
+        raise ReportedlyError.of("RPT-PUBLISH-LICENSE", f"the published documents have licence(s) {licenses}")
 
-    agreement = root / "agreement.json" if agreement is None else agreement
+    agreement = corpus.agreement_file if agreement is None else agreement
     agreement_data = None
     if agreement.is_file():
         try:
             agreement_data = json.loads(agreement.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise PublishError("RPT-PUBLISH-INPUT", f"{agreement}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+            raise ReportedlyError.of(
+                "RPT-PUBLISH-INPUT", f"{agreement}:{exc.lineno}: invalid JSON: {exc.msg}"
+            ) from None
     leaderboard_text = leaderboard.read_text(encoding="utf-8") if leaderboard and leaderboard.is_file() else None
     return Release(root, version, splits, licenses[0], readme, agreement_data, leaderboard_text, warnings)

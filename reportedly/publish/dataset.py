@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.document import Document, Relation, Span, span_to_dict
-from reportedly.publish.errors import PublishError
-from reportedly.schema import PROVENANCE_LAYERS, Schema, features
+from reportedly.incidents import ReportedlyError
+from reportedly.schema import Schema, features
 from reportedly.sentences import Offsets, sentences, tokens
 
 CONFIGS = ("default", "flat", "tokens")
@@ -39,14 +39,15 @@ def _datasets() -> Any:
 # --- features ---------------------------------------------------------------------------------
 
 
-def provenance_features() -> dict[str, Any]:
+def provenance_features(schema: Schema) -> dict[str, Any]:
     """How a gold document was produced; every key a gold document may carry (see adjudicate.py)."""
     ds = _datasets()
     return {
-        "layer": ds.ClassLabel(names=list(PROVENANCE_LAYERS)),
+        "layer": ds.ClassLabel(names=list(schema.layer_names)),
         "annotators": ds.List(ds.Value("string")),
         "method": ds.Value("string"),
         "schema_version": ds.Value("string"),
+        "guidelines": ds.Value("string"),
         "adjudicated_items": ds.Value("int32"),
     }
 
@@ -54,7 +55,7 @@ def provenance_features() -> dict[str, Any]:
 def default_features(schema: Schema) -> Any:
     """The document features of :func:`reportedly.schema.features`, plus the provenance."""
     ds = _datasets()
-    return ds.Features({**features(schema), "provenance": provenance_features()})
+    return ds.Features({**features(schema), "provenance": provenance_features(schema)})
 
 
 FLAT_COLUMNS = ("doc_id", "span_id", "label", "start", "end", "text")
@@ -66,7 +67,7 @@ def flat_features(schema: Schema) -> Any:
     taken = set(FLAT_COLUMNS) | set(SENTENCE_COLUMNS)
     clashes = sorted(a.name for a in schema.attributes if a.name in taken)
     if clashes:
-        raise PublishError("RPT-PUBLISH-SCHEMA", f"{schema.path}: attribute(s) {clashes} clash with flat columns")
+        raise ReportedlyError.of("RPT-PUBLISH-SCHEMA", f"{schema.path}: attribute(s) {clashes} clash with flat columns")
     return ds.Features(
         {
             "doc_id": ds.Value("string"),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, cast
 
-from reportedly.publish.errors import PublishError
+from reportedly.incidents import ReportedlyError
 from reportedly.publish.files import verify_checksums
 
 # remote files of an earlier release that the new upload replaces (stale shards must not linger)
@@ -46,10 +46,10 @@ def push_to_hub(
     """Create the dataset repository if needed and upload ``folder`` as one commit; returns its URL."""
     problems = verify_checksums(Path(folder))
     if problems:
-        raise PublishError("RPT-PUBLISH-CHECKSUM", "; ".join(problems))
+        raise ReportedlyError.of("RPT-PUBLISH-CHECKSUM", "; ".join(problems))
     token = token or token_source()
     if not token:
-        raise PublishError("RPT-PUBLISH-NO-TOKEN", f"no Hugging Face token to push to {repo_id}")
+        raise ReportedlyError.of("RPT-PUBLISH-NO-TOKEN", f"no Hugging Face token to push to {repo_id}")
     if api is None:
         from huggingface_hub import HfApi
 
@@ -64,11 +64,11 @@ def push_to_hub(
             delete_patterns=DELETE_PATTERNS,
             token=token,
         )
-    except PublishError:
+    except ReportedlyError:
         raise
     except Exception as exc:  # network, auth and API errors all end here, without the token
         message = str(exc).replace(token, "<token>")
-        raise PublishError(
+        raise ReportedlyError.of(
             "RPT-PUBLISH-UPLOAD", f"upload to {repo_id} failed: {type(exc).__name__}: {message}"
         ) from None
     return str(getattr(commit, "commit_url", None) or f"https://huggingface.co/datasets/{repo_id}")

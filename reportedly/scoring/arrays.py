@@ -85,12 +85,28 @@ def span_columns(
             add_label(code(span.label, unknown))
             if mismatches is not None and text[a:b] != span.text:
                 mismatches.append((i, span))
-    n = len(spans)
     doc_index = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
-    shift = doc_offsets[doc_index] if n else np.zeros(0, np.int64)
+    shift = doc_offsets[doc_index] if spans else np.zeros(0, np.int64)
     start = np.array(starts, np.int64).reshape(-1) + shift
     end = np.array(ends, np.int64).reshape(-1) + shift
-    label = np.array(labels, np.int64).reshape(-1)
+    return _canonical(spans, doc_index, start, end, np.array(labels, np.int64).reshape(-1))
+
+
+def spans_of_one_text(spans: Sequence[Span], label_index: Mapping[str, int]) -> SpanColumns:
+    """Columns of spans of one text, without the text (no mismatch check)."""
+    unknown = len(label_index)
+    return _canonical(
+        list(spans),
+        np.zeros(len(spans), np.int64),
+        np.array([s.start for s in spans], np.int64).reshape(-1),
+        np.array([s.end for s in spans], np.int64).reshape(-1),
+        np.array([label_index.get(s.label, unknown) for s in spans], np.int64).reshape(-1),
+    )
+
+
+def _canonical(spans: list[Span], doc_index: IntArray, start: IntArray, end: IntArray, label: IntArray) -> SpanColumns:
+    """Sort the columns into canonical order (start, end, label; duplicates by attributes, id)."""
+    n = len(spans)
     in_order = n < 2 or bool(
         np.all(
             (start[1:] > start[:-1])

@@ -18,9 +18,8 @@ import numpy as np
 from reportedly.document import Span
 from reportedly.schema import AttributeDef, Schema
 from reportedly.scoring._types import BoolArray, IntArray
-from reportedly.scoring.align import gather
+from reportedly.scoring.matching import SpanMatch, gather
 from reportedly.scoring.metrics import Mean, Metric, Ratio, prf
-from reportedly.scoring.spans import SpanMatch
 
 MISSING = "missing"
 
@@ -30,28 +29,25 @@ class AttributeCodes:
     """Per attribute: the value code of every gold and predicted span.
 
     -1: not a span of the attribute's label (or, for gold, the value is absent); ``len(values)``:
-    a predicted span of that label without the attribute (or with a value outside the schema).
+    a predicted span of that label without the attribute. Values outside the schema never get
+    here: :func:`reportedly.validate.check_document` rejects them first.
     """
 
     gold: dict[str, IntArray]
     pred: dict[str, IntArray]
-    unknown: tuple[tuple[int, str, str], ...]  # (predicted span index, attribute, value)
 
 
 def attribute_codes(match: SpanMatch, schema: Schema) -> AttributeCodes:
     gold: dict[str, IntArray] = {}
     pred: dict[str, IntArray] = {}
-    unknown: list[tuple[int, str, str]] = []
     for attr in schema.attributes:
         index = {value: i for i, value in enumerate(attr.value_names)}
         label = schema.label_names.index(attr.label)
         gold[attr.name] = _codes(match.gold.spans, match.gold.label == label, attr, index, absent=-1)
         codes = _codes(match.pred.spans, match.pred.label == label, attr, index, absent=len(index))
-        for i in np.flatnonzero(codes == len(index) + 1).tolist():
-            unknown.append((i, attr.name, str(match.pred.spans[i].attrs.get(attr.name))))
         codes[codes == len(index) + 1] = len(index)
         pred[attr.name] = codes
-    return AttributeCodes(gold, pred, tuple(unknown))
+    return AttributeCodes(gold, pred)
 
 
 def _codes(

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportedly.document import Document, DocumentError, document_from_dict, read_documents
-from reportedly.incidents import Incident
-from reportedly.scoring.incidents import EvaluationError
-from reportedly.splits import parse_split
+from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
+from reportedly.document import Document, document_from_dict, read_documents
+from reportedly.incidents import Incident, ReportedlyError
 
 
 @dataclass(frozen=True)
@@ -44,38 +43,34 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
     """
     path = Path(path)
     if not path.exists():
-        raise EvaluationError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
-    corpus = path.is_dir() and (path / "documents").is_dir()
-    folder = path / "documents" if corpus else path
+        raise ReportedlyError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
+    if not is_corpus(path):  # a folder of documents or a file: no splits, no version
+        try:
+            documents = read_documents(path)
+        except ReportedlyError as exc:
+            raise ReportedlyError([Incident(exc.code, str(exc), str(path))]) from None
+        return GoldSet(tuple(documents), UNVERSIONED, "all", str(path))
+    corpus = Corpus(path)
     try:
-        documents = read_documents(folder)
-    except DocumentError as exc:
-        raise EvaluationError([Incident(exc.code, str(exc), str(folder))]) from None
-    version_file = path / "VERSION" if path.is_dir() else path.parent / "VERSION"
-    version = version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "unversioned"
-    if not corpus or split == "all":
-        return GoldSet(tuple(documents), version or "unversioned", "all", str(path))
-    split_file = path / "splits" / f"{split}.txt"
+        by_id = corpus.documents
+    except ReportedlyError as exc:
+        raise ReportedlyError([Incident(exc.code, str(exc), str(corpus.documents_folder))]) from None
+    if split == "all":
+        return GoldSet(tuple(by_id.values()), corpus.version, "all", str(path))
+    split_file = corpus.split_file(split)
     if not split_file.is_file():
-        raise EvaluationError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
-    by_id = {doc.id: doc for doc in documents}
+        raise ReportedlyError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
     chosen: list[Document] = []
     problems: list[Incident] = []
-    for number, doc_id in parse_split(split_file.read_text(encoding="utf-8")):
+    for number, doc_id in corpus.split_entries(split):
         if doc_id not in by_id:
-            problems.append(
-                Incident(
-                    "RPT-EVAL-GOLD-INVALID",
-                    f"split names {doc_id!r}, which is not in {folder}",
-                    str(split_file),
-                    number,
-                )
-            )
+            message = f"split names {doc_id!r}, which is not in {corpus.documents_folder}"
+            problems.append(Incident("RPT-SPLIT-MISSING-DOC", message, str(split_file), number))
         else:
             chosen.append(by_id[doc_id])
     if problems:
-        raise EvaluationError(problems)
-    return GoldSet(tuple(chosen), version or "unversioned", split, str(path))
+        raise ReportedlyError(problems)
+    return GoldSet(tuple(chosen), corpus.version, split, str(path))
 
 
 def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | None, Any]]:
@@ -112,7 +107,7 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
     """Read predictions for the gold documents whose texts are given; raise with every problem."""
     path = Path(path)
     if not path.exists():
-        raise EvaluationError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
+        raise ReportedlyError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
     problems: list[Incident] = []
     documents: list[Document] = []
     locations: dict[str, tuple[str, int | None]] = {}
@@ -139,7 +134,7 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
         where = f"{file}:{line}" if line is not None else file
         try:
             doc = document_from_dict(record, where, text=gold_texts.get(doc_id) if isinstance(doc_id, str) else None)
-        except DocumentError as exc:
+        except ReportedlyError as exc:
             problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
             continue
         if doc.text != gold_texts[doc.id]:
@@ -162,7 +157,7 @@ def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str |
     if not documents and not problems:
         problems.append(Incident("RPT-PRED-EMPTY", f"{path} holds no document records", str(path)))
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     name = system or (systems.most_common(1)[0][0] if systems else path.stem)
     return PredictionSet(tuple(documents), name, str(path), locations)
 

@@ -19,10 +19,9 @@ import numpy as np
 
 from reportedly.document import Document, Relation
 from reportedly.scoring._types import BoolArray, IntArray
-from reportedly.scoring.align import Pairs, dense_keys, gather, pair_equal
 from reportedly.scoring.arrays import SpanColumns
+from reportedly.scoring.matching import Pairs, SpanMatch, dense_keys, gather, pair_equal
 from reportedly.scoring.metrics import Mean, Metric, prf
-from reportedly.scoring.spans import SpanMatch
 
 MODES = ("strict", "boundary", "lenient")
 

@@ -16,7 +16,7 @@ type      boundaries overlap and the same label               COR            INC
 Unpaired gold spans are MIS and unpaired predictions SPU. The *micro* table pools every label
 and pairs spans across labels (so a wrong-label prediction is one INC in strict and type); the
 per-label tables pair spans of that label only (so the same prediction is one MIS in its gold
-label's table and one SPU in its own). Pairing is :mod:`reportedly.scoring.align`: identical
+label's table and one SPU in its own). Pairing is :mod:`reportedly.scoring.matching`: identical
 spans first, then, for strict/exact/partial, the most pairs, then the most same-label pairs,
 then the largest total overlap; for type, the most same-label pairs first.
 """
@@ -24,15 +24,12 @@ then the largest total overlap; for type, the most same-label pairs first.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from functools import cached_property
 
 import numpy as np
 
 from reportedly.scoring._types import BoolArray, IntArray
-from reportedly.scoring.align import Pairs, best_matching, concat, dense_keys, overlap_edges, pair_equal
-from reportedly.scoring.arrays import SpanColumns
+from reportedly.scoring.matching import SpanMatch
 from reportedly.scoring.metrics import Mean, Metric, prf
 
 
@@ -54,89 +51,6 @@ RULES: dict[Scheme, tuple[int, int, int, int]] = {
     Scheme.TYPE: (INC, COR, INC, COR),
 }
 SCHEMES = tuple(Scheme)
-
-
-@dataclass(frozen=True)
-class SpanMatch:
-    """The three alignments of one gold/prediction pair of span sets."""
-
-    gold: SpanColumns
-    pred: SpanColumns
-    identical: Pairs  # same boundaries and label: shared by all three alignments
-    boundary_rest: Pairs  # the other pairs of the micro strict/exact/partial alignment
-    typed_rest: Pairs  # ... of the micro type alignment
-    per_label_rest: Pairs  # ... of the per-label alignment
-
-    @cached_property
-    def boundary(self) -> Pairs:
-        return concat([self.identical, self.boundary_rest])
-
-    @cached_property
-    def typed(self) -> Pairs:
-        return concat([self.identical, self.typed_rest])
-
-    @cached_property
-    def per_label(self) -> Pairs:
-        return concat([self.identical, self.per_label_rest])
-
-    def partner(self, pairs: Pairs, *, of_gold: bool) -> IntArray:
-        """For each gold (or predicted) span, the index of its partner, or -1."""
-        size = len(self.gold) if of_gold else len(self.pred)
-        result = np.full(size, -1, np.int64)
-        if of_gold:
-            result[pairs.gold] = pairs.pred
-        else:
-            result[pairs.pred] = pairs.gold
-        return result
-
-
-def _left(size: int, used: IntArray) -> IntArray:
-    mask = np.ones(size, bool)
-    mask[used] = False
-    return np.flatnonzero(mask)
-
-
-def align_spans(gold: SpanColumns, pred: SpanColumns) -> SpanMatch:
-    gs, ge, gl = gold.start, gold.end, gold.label
-    ps, pe, pl = pred.start, pred.end, pred.label
-    key_g, key_p = dense_keys([gs, ge, gl], [ps, pe, pl])
-    same_span = pair_equal(key_g, key_p)
-    lg, lp = _left(len(gold), same_span.gold), _left(len(pred), same_span.pred)
-    edges_local = overlap_edges(gs[lg], ge[lg], ps[lp], pe[lp])
-    eg, ep = lg[edges_local.gold], lp[edges_local.pred]
-    overlap = np.minimum(ge[eg], pe[ep]) - np.maximum(gs[eg], ps[ep])
-    same = (gl[eg] == pl[ep]).astype(np.int64)
-    ones = np.ones(len(eg), np.int64)
-    n_g, n_p = len(lg), len(lp)
-
-    # per label: identical spans, then the most pairs, then the largest overlap
-    sub = np.flatnonzero(same)
-    chosen = best_matching(
-        Pairs(edges_local.gold[sub], edges_local.pred[sub]), [ones[sub], overlap[sub]], n_gold=n_g, n_pred=n_p
-    )
-    per_label = Pairs(eg[sub][chosen], ep[sub][chosen])
-
-    # type: identical spans, then the most same-label pairs, then the most pairs, then overlap
-    chosen = best_matching(edges_local, [same, ones, overlap], n_gold=n_g, n_pred=n_p)
-    typed = Pairs(eg[chosen], ep[chosen])
-
-    # strict/exact/partial: identical spans, identical boundaries, then pairs, labels, overlap
-    kb_g, kb_p = dense_keys([gs[lg], ge[lg]], [ps[lp], pe[lp]])
-    same_bounds_local = pair_equal(kb_g, kb_p)
-    same_bounds = Pairs(lg[same_bounds_local.gold], lp[same_bounds_local.pred])
-    taken_g = np.zeros(n_g, bool)
-    taken_g[same_bounds_local.gold] = True
-    taken_p = np.zeros(n_p, bool)
-    taken_p[same_bounds_local.pred] = True
-    keep = np.flatnonzero(~taken_g[edges_local.gold] & ~taken_p[edges_local.pred])
-    chosen = best_matching(
-        Pairs(edges_local.gold[keep], edges_local.pred[keep]),
-        [ones[keep], same[keep], overlap[keep]],
-        n_gold=n_g,
-        n_pred=n_p,
-    )
-    boundary = concat([same_bounds, Pairs(eg[keep][chosen], ep[keep][chosen])])
-    return SpanMatch(gold, pred, same_span, boundary, typed, per_label)
 
 
 def span_counts(

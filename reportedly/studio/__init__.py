@@ -1,18 +1,18 @@
-"""Annotation sessions in a real Label Studio: serve, set up, push, pull (see docs/annotation-session.md).
+"""Annotation sessions in a real Label Studio: serve, set up, push, pull (see README.md, "Annotation session").
 
-``server`` runs a local Label Studio; ``client`` talks to one; the conversion between our documents
-and Label Studio's JSON is the pure module :mod:`reportedly.convert.labelstudio`.
+``server`` runs a local Label Studio; ``client`` talks to one over HTTP; everything about Label
+Studio's JSON and files (tasks, exports, layers written from them) is :mod:`reportedly.convert.labelstudio`.
 """
 
 from __future__ import annotations
 
+from reportedly.incidents import ReportedlyError
 from reportedly.studio.client import (
     DEFAULT_PROJECT,
     Connection,
     Project,
     PushResult,
     SetupResult,
-    WriteResult,
     check_config,
     connect,
     fetch_export,
@@ -21,17 +21,14 @@ from reportedly.studio.client import (
     invite_url,
     pull,
     push,
-    read_inputs,
     require_project,
     resolve_settings,
     setup_project,
-    write_layers,
 )
 from reportedly.studio.server import (
     DEFAULT_DIR,
     DEFAULT_PORT,
     ServeResult,
-    StudioError,
     StudioPaths,
     mask,
     migrate_template,
@@ -47,11 +44,10 @@ __all__ = [
     "Connection",
     "Project",
     "PushResult",
+    "ReportedlyError",
     "ServeResult",
     "SetupResult",
-    "StudioError",
     "StudioPaths",
-    "WriteResult",
     "check_config",
     "connect",
     "fetch_export",
@@ -62,12 +58,10 @@ __all__ = [
     "migrate_template",
     "pull",
     "push",
-    "read_inputs",
     "require_project",
     "resolve_settings",
     "running_server",
     "serve",
     "setup_project",
     "stop",
-    "write_layers",
 ]

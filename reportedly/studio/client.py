@@ -1,42 +1,37 @@
 """Talk to a Label Studio server: connect, set up the project, push tasks (+ predictions), pull layers.
 
 The conversion itself is :mod:`reportedly.convert.labelstudio` (pure); this module moves its input
-and output over the API and onto disk. Every failure is a :class:`StudioError` whose message names
+and output over the API and onto disk. Every failure is a :class:`ReportedlyError` whose message names
 the fix: server not reachable, token refused, project missing, config drift.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from reportedly.convert.labelstudio import (
     DOC_ID_KEY,
-    ConfigCheck,
-    ExportConversion,
-    Problem,
-    Severity,
+    WriteResult,
+    check_predictions,
+    convert_export,
     document_to_prediction,
     document_to_task,
-    export_to_layers,
+    write_layers,
 )
-from reportedly.document import Document, atomic_write_text, dumps_document
-from reportedly.incidents import Incident
+from reportedly.document import Document
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import TEXT_NAME, Schema
-from reportedly.studio.server import StudioError, StudioPaths, mask, read_credentials, read_server_info
-from reportedly.validate import check_document
+from reportedly.studio.server import StudioPaths, mask, read_credentials, read_server_info
 
 DEFAULT_PROJECT = "reportedly"
 DEFAULT_URL = "http://127.0.0.1:8080"
-DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 Progress = Callable[[int, int], None]
 
 
@@ -76,9 +71,9 @@ class Connection:
         """A raw API call through the SDK's authenticated HTTP client (pinned SDK 2.1.2)."""
         response = self.client._client_wrapper.httpx_client.request(path, method=method, **kwargs)
         if response.status_code >= 400:
-            raise StudioError(
-                f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
+            raise ReportedlyError.of(
                 "RPT-STUDIO-API",
+                f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
             )
         return response.json() if response.content else None
 
@@ -97,37 +92,37 @@ def connect(url: str, token: str, *, token_source: str = "the token", timeout: f
     url = url.rstrip("/")
     start_hint = "start it with `reportedly studio serve`, or point to a running one with --url or LABEL_STUDIO_URL"
     if not token:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-TOKEN",
             f"no API token for {url}: set LABEL_STUDIO_API_KEY, or run `reportedly studio serve`, "
             "which keeps one in .studio/credentials.json",
-            "RPT-STUDIO-TOKEN",
         )
     factory: Any = LabelStudio  # the SDK's constructor is untyped
     client = factory(base_url=url, api_key=token, timeout=timeout, max_retries=0)
     try:
         whoami = client.users.whoami()
     except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise StudioError(
-            f"Label Studio is not reachable at {url} ({exc}); {start_hint}", "RPT-STUDIO-UNREACHABLE"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-UNREACHABLE", f"Label Studio is not reachable at {url} ({exc}); {start_hint}"
         ) from None
     except ApiError as exc:
         if exc.status_code in (401, 403):
-            raise StudioError(
+            raise ReportedlyError.of(
+                "RPT-STUDIO-TOKEN",
                 f"Label Studio at {url} refused the API token {mask(token)} from {token_source} "
                 f"(HTTP {exc.status_code}). Use the token of this server: the one in .studio/credentials.json "
                 "for a server started by `reportedly studio serve`, or set LABEL_STUDIO_API_KEY to the token "
                 "shown under Account & Settings (a legacy token is accepted only when the server was first "
                 "started with LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true; else use a personal access token)",
-                "RPT-STUDIO-TOKEN",
             ) from None
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-UNREACHABLE",
             f"Label Studio at {url} answered HTTP {exc.status_code} to whoami: "
             f"{_api_error_text(exc)}; is this a Label Studio server?",
-            "RPT-STUDIO-UNREACHABLE",
         ) from None
     except httpx.HTTPError as exc:
-        raise StudioError(
-            f"Label Studio is not reachable at {url} ({exc}); {start_hint}", "RPT-STUDIO-UNREACHABLE"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-UNREACHABLE", f"Label Studio is not reachable at {url} ({exc}); {start_hint}"
         ) from None
     return Connection(url, token, client, whoami.dict() if hasattr(whoami, "dict") else dict(whoami))
 
@@ -140,7 +135,7 @@ def canonical_config(config: str) -> str:
     try:
         return ET.canonicalize(xml_data=config, strip_text=True, with_comments=False)
     except ET.ParseError as exc:
-        raise StudioError(f"labeling config is not well-formed XML: {exc}", "RPT-STUDIO-CONFIG") from None
+        raise ReportedlyError.of("RPT-STUDIO-CONFIG", f"labeling config is not well-formed XML: {exc}") from None
 
 
 def _first_difference(ours: str, theirs: str) -> str:
@@ -180,10 +175,10 @@ def require_project(conn: Connection, title: str) -> Project:
     """The one project with this exact title; an error naming the fix when there is none."""
     project = find_project(conn, title)
     if project is None:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-PROJECT",
             f"no project titled {title!r} on {conn.url}; create it with `reportedly studio "
             "setup` (or pass --project TITLE)",
-            "RPT-STUDIO-PROJECT",
         )
     return project
 
@@ -197,9 +192,9 @@ def find_project(conn: Connection, title: str) -> Project | None:
     ]
     if len(found) > 1:
         ids = ", ".join(str(p["id"]) for p in found)
-        raise StudioError(
-            f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or delete all but one",
+        raise ReportedlyError.of(
             "RPT-STUDIO-PROJECT",
+            f"{len(found)} projects on {conn.url} are titled {title!r} (ids {ids}); rename or delete all but one",
         )
     if not found:
         return None
@@ -209,11 +204,11 @@ def find_project(conn: Connection, title: str) -> Project | None:
 def check_config(conn: Connection, project: Project, config: str) -> None:
     """Raise when the server's labeling config is not ``config`` (comments and layout aside)."""
     if canonical_config(project.label_config) != canonical_config(config):
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-DRIFT",
             f"the labeling config of project {project.title!r} (id {project.id}) on {conn.url} differs from "
             f"schema/labelstudio.xml ({_first_difference(config, project.label_config)}); run `reportedly "
             "studio setup` to update the project",
-            "RPT-STUDIO-DRIFT",
         )
 
 
@@ -235,7 +230,9 @@ def setup_project(
         interface: Any = LabelInterface(config)
         interface.validate()
     except Exception as exc:  # the SDK raises several kinds for an invalid config
-        raise StudioError(f"the labeling config is invalid for Label Studio: {exc}", "RPT-STUDIO-CONFIG") from None
+        raise ReportedlyError.of(
+            "RPT-STUDIO-CONFIG", f"the labeling config is invalid for Label Studio: {exc}"
+        ) from None
     wanted: dict[str, Any] = {
         "label_config": config,
         "expert_instruction": instructions,
@@ -263,11 +260,11 @@ def setup_project(
             project = _project(conn.client.projects.get(project.id))
         return SetupResult(project, False, tuple(changed))
     except ApiError as exc:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-CONFIG",
             f"Label Studio refused the project settings (HTTP {exc.status_code}): "
             f"{_api_error_text(exc)}. A config that drops labels already used by annotations is "
             "refused: adjudicate or delete those annotations first",
-            "RPT-STUDIO-CONFIG",
         ) from None
 
 
@@ -319,56 +316,6 @@ class PushResult:
     check_seconds: float = 0.0  # checking the predictions before anything is sent
 
 
-def vocabulary_errors(doc: Document, schema: Schema) -> list[str]:
-    """Labels, attributes, values and relations of ``doc`` that the schema does not define."""
-    errors = []
-    for span in doc.spans:
-        if span.label not in schema.label_names:
-            errors.append(f"span {span.id}: unknown label {span.label!r}")
-            continue
-        allowed = {a.name: a for a in schema.attributes_of(span.label)}
-        for name, value in span.attrs.items():
-            if name not in allowed:
-                errors.append(f"span {span.id}: {span.label} has no attribute {name!r}")
-            elif value not in allowed[name].value_names:
-                errors.append(f"span {span.id}: {name} is {value!r}, not one of {list(allowed[name].value_names)}")
-    errors += [
-        f"relation {r.head} -> {r.tail}: unknown label {r.label!r}"
-        for r in doc.relations
-        if r.label not in schema.relation_names
-    ]
-    return errors
-
-
-def check_predictions(
-    documents: Sequence[Document], predictions: Sequence[Document], schema: Schema, interface: Any
-) -> list[str]:
-    """Why these predictions cannot be pre-annotations of these documents (empty when they can).
-
-    A pre-annotation may leave a required attribute empty (the annotator fills it in); anything
-    else the validator or Label Studio's ``LabelInterface`` of the project's config rejects is an error.
-    """
-    texts = {doc.id: doc.text for doc in documents}
-    check = ConfigCheck(interface)
-    errors: list[str] = []
-    for pred in predictions:
-        found = [f"prediction {pred.id}: {e}" for e in vocabulary_errors(pred, schema)]
-        found += [
-            f"prediction {pred.id}: {i.render()}"
-            for i in check_document(pred, schema)
-            if i.severity.value == "error" and i.code != "RPT-ATTR-MISSING"
-        ]
-        if pred.id in texts and pred.text != texts[pred.id]:
-            found.append(f"prediction {pred.id}: its text differs from the document's")
-        if not found:
-            found += [
-                f"prediction {pred.id}: {p.render()}"
-                for p in check(document_to_prediction(pred, schema, "check")["result"])
-            ]
-        errors += found
-    return errors
-
-
 def push(
     conn: Connection,
     project: Project,
@@ -393,26 +340,26 @@ def push(
     ids = [doc.id for doc in documents]
     repeated = sorted({i for i in ids if ids.count(i) > 1}) if len(set(ids)) != len(ids) else []
     if repeated:
-        raise StudioError(f"document id(s) given twice: {', '.join(repeated[:10])}", "RPT-STUDIO-PUSH")
+        raise ReportedlyError.of("RPT-STUDIO-PUSH", f"document id(s) given twice: {', '.join(repeated[:10])}")
     if predictions and not system:
-        raise StudioError(
-            "predictions need a system name (--system), used as Label Studio's model_version", "RPT-STUDIO-PUSH"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-PUSH", "predictions need a system name (--system), used as Label Studio's model_version"
         )
     by_id = {doc.id: doc for doc in documents}
     orphans = [p.id for p in predictions if p.id not in by_id]
     if orphans:
-        raise StudioError(
-            f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those documents too",
+        raise ReportedlyError.of(
             "RPT-STUDIO-PUSH",
+            f"prediction(s) for document(s) not being pushed: {', '.join(orphans[:10])}; push those documents too",
         )
     tick = time.perf_counter()
     errors = check_predictions(documents, predictions, schema, LabelInterface(project.label_config))
     result.check_seconds = time.perf_counter() - tick
     if errors:
         more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
-        raise StudioError(
-            "predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20]) + more,
+        raise ReportedlyError.of(
             "RPT-STUDIO-PUSH",
+            "predictions are not valid pre-annotations; nothing pushed:\n" + "\n".join(errors[:20]) + more,
         )
     predicted = {p.id: p for p in predictions}
     existing = existing_tasks(conn, project)
@@ -441,10 +388,10 @@ def push(
         try:
             conn.client.projects.import_tasks(project.id, request=tasks, return_task_ids=True)
         except ApiError as exc:
-            raise StudioError(
+            raise ReportedlyError.of(
+                "RPT-STUDIO-PUSH",
                 f"Label Studio refused tasks {batch[0].id} .. {batch[-1].id} (HTTP {exc.status_code}): "
                 f"{_api_error_text(exc)}; {result.created} task(s) were imported before",
-                "RPT-STUDIO-PUSH",
             ) from None
         result.created += len(batch)
         result.predictions_created += sum(1 for doc in batch if doc.id in predicted)
@@ -506,15 +453,15 @@ def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) 
     deadline = time.monotonic() + timeout
     while snapshot.status not in ("completed", "failed"):
         if time.monotonic() > deadline:
-            raise StudioError(
-                f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s", "RPT-STUDIO-EXPORT"
+            raise ReportedlyError.of(
+                "RPT-STUDIO-EXPORT", f"export {snapshot.id} of project {project.id} did not finish in {timeout:.0f} s"
             )
         time.sleep(0.5)
         snapshot = exports.get(project.id, snapshot.id)
     if snapshot.status == "failed":
-        raise StudioError(
-            f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the server log",
+        raise ReportedlyError.of(
             "RPT-STUDIO-EXPORT",
+            f"Label Studio failed to export project {project.id} (export {snapshot.id}); see the server log",
         )
     try:
         data = b"".join(exports.download(project.id, snapshot.id, export_type="JSON"))
@@ -522,94 +469,8 @@ def fetch_export(conn: Connection, project: Project, *, timeout: float = 600.0) 
         exports.delete(project.id, snapshot.id)
     tasks = json.loads(data)
     if not isinstance(tasks, list):
-        raise StudioError(f"export {snapshot.id} is not a list of tasks", "RPT-STUDIO-EXPORT")
+        raise ReportedlyError.of("RPT-STUDIO-EXPORT", f"export {snapshot.id} is not a list of tasks")
     return tasks
-
-
-@dataclass
-class WriteResult:
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    kept_local: list[Path] = field(default_factory=list)  # edited locally since the last pull
-    failed: list[str] = field(default_factory=list)  # annotations not converted (see the problems)
-    problems: list[Problem] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)  # validation of the written layers
-    seconds: float = 0.0
-    convert_seconds: float = 0.0  # the pure conversion (export -> documents)
-    local_seconds: float = 0.0  # validating and writing the layers
-
-    @property
-    def has_errors(self) -> bool:
-        return (
-            bool(self.failed)
-            or any(p.severity is Severity.ERROR for p in self.problems)
-            or any(i.severity.value == "error" for i in self.incidents)
-        )
-
-
-def _digest(content: str) -> str:
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
-
-
-def write_layers(
-    conversion: ExportConversion, out: Path, schema: Schema, *, state_path: Path | None, force: bool = False
-) -> WriteResult:
-    """Write each converted layer to ``out/<annotator>/<doc-id>.json``, atomically.
-
-    A file equal to what would be written is left alone (a re-pull with no change rewrites nothing).
-    A file that differs from what the last pull wrote (per ``state_path``), or that no pull wrote, was
-    edited here: it is kept, and reported, unless ``force``.
-    """
-    result = WriteResult(problems=list(conversion.all_problems))
-    state: dict[str, str] = {}
-    if state_path is not None and state_path.exists():
-        try:
-            loaded = json.loads(state_path.read_text(encoding="utf-8"))
-            state = dict(loaded.get("layers", {})) if isinstance(loaded, dict) else {}
-        except (OSError, json.JSONDecodeError):
-            state = {}
-    before = dict(state)
-    for layer in conversion.layers:
-        where = f"task {layer.task_id}, annotation {layer.annotation_id} ({layer.annotator}, document {layer.doc_id})"
-        if layer.document is None:
-            result.failed.append(where)
-            continue
-        if not re.match(DOC_ID_PATTERN, layer.doc_id) or not re.match(DOC_ID_PATTERN, layer.annotator):
-            result.failed.append(f"{where}: the annotator or document id cannot be a file name")
-            continue
-        path = Path(out) / layer.annotator / f"{layer.doc_id}.json"
-        # the conversion admits only the schema's labels, attributes, values and relations, and writes
-        # the provenance itself: what is left to check is the document's own consistency
-        result.incidents += [replace(i, file=str(path)) for i in check_document(layer.document, schema)]
-        content = dumps_document(layer.document)
-        key = str(path.resolve())
-        if path.exists():
-            current = path.read_text(encoding="utf-8")
-            if current == content:
-                state[key] = _digest(content)
-                result.unchanged.append(path)
-                continue
-            if not force and state.get(key) != _digest(current):
-                result.kept_local.append(path)
-                continue
-        atomic_write_text(path, content)
-        state[key] = _digest(content)
-        result.written.append(path)
-    if state_path is not None and state != before:
-        atomic_write_text(state_path, json.dumps({"layers": dict(sorted(state.items()))}, indent=2) + "\n")
-    return result
-
-
-def convert_export(
-    tasks: Any, schema: Schema, config: str | None, *, annotators: Mapping[str, str] | None = None
-) -> tuple[ExportConversion, float]:
-    """The pure conversion of an export, timed (seconds) for the benchmark."""
-    from label_studio_sdk.label_interface.interface import LabelInterface
-
-    interface = LabelInterface(config) if config else None
-    tick = time.perf_counter()
-    conversion = export_to_layers(tasks, schema, annotators=annotators, interface=interface)
-    return conversion, time.perf_counter() - tick
 
 
 def pull(
@@ -634,71 +495,3 @@ def pull(
     result.local_seconds = time.perf_counter() - tick
     result.seconds = time.perf_counter() - began
     return result
-
-
-def read_export_file(path: Path) -> Any:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StudioError(f"{path}: cannot read a Label Studio JSON export ({exc})", "RPT-LS-FORMAT") from None
-
-
-def tasks_payload(
-    documents: Iterable[Document], schema: Schema, *, predictions: Sequence[Document] = (), system: str | None = None
-) -> list[dict[str, Any]]:
-    """The tasks `push` would import, for a file to import in Label Studio's UI."""
-    predicted = {p.id: p for p in predictions}
-    return [
-        document_to_task(
-            doc, schema, predictions=[(str(system), predicted[doc.id])] if doc.id in predicted and system else ()
-        )
-        for doc in documents
-    ]
-
-
-# --- inputs -------------------------------------------------------------------------------------
-
-
-def text_document(path: Path) -> Document:
-    """A plain-text file as a new, unannotated document (id from the file name; text kept byte-exact,
-    CRLF included; a leading byte-order mark dropped)."""
-    doc_id = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(path).stem).strip("-._")
-    if not doc_id:
-        raise StudioError(f"{path}: no document id can be made from this file name", "RPT-STUDIO-PUSH")
-    try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise StudioError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})", "RPT-ENCODING") from None
-    return Document(id=doc_id, text=text, meta={"origin": "user_supplied"})
-
-
-def read_inputs(paths: Iterable[Path]) -> list[Document]:
-    """Documents to push: corpus ``.json`` files (their spans are not pushed), JSONL of ``{id, text,
-    meta}``, ``.txt`` files, or folders of ``.json`` and ``.txt`` files."""
-    from reportedly.document import DocumentError, read_document, read_jsonl
-
-    docs: list[Document] = []
-    for path in paths:
-        path = Path(path)
-        if not path.exists():
-            raise StudioError(f"{path}: no such file or folder", "RPT-PATH-MISSING")
-        try:
-            if path.is_dir():
-                for child in sorted([*path.glob("*.json"), *path.glob("*.txt")]):
-                    docs.append(read_document(child) if child.suffix == ".json" else text_document(child))
-            elif path.suffix == ".jsonl":
-                docs += read_jsonl(path)
-            elif path.suffix == ".txt":
-                docs.append(text_document(path))
-            else:
-                docs.append(read_document(path))
-        except DocumentError as exc:
-            raise StudioError(str(exc), exc.code) from None
-        except OSError as exc:
-            raise StudioError(f"{path}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
-    bad = [doc.id for doc in docs if not re.match(DOC_ID_PATTERN, doc.id)]
-    if bad:
-        raise StudioError(
-            f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')", "RPT-STUDIO-PUSH"
-        )
-    return [Document(doc.id, doc.text, doc.meta) for doc in docs]

@@ -35,6 +35,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reportedly.incidents import ReportedlyError
+
 DEFAULT_DIR = Path(".studio")
 DEFAULT_PORT = 8080
 DEFAULT_ADMIN = "admin@reportedly.local"
@@ -43,14 +45,6 @@ READY_LINE = re.compile(r"Starting development server at (http://[^\s/]+)/?")
 # No calls home: version check, analytics and error reports (server and editor) are off.
 QUIET_ENV = {"LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": ""}
 START_TIMEOUT_S = 300.0  # a first start migrates the database: about a minute, more on a slow disk
-
-
-class StudioError(RuntimeError):
-    """A problem talking to or running Label Studio; the message says what to do."""
-
-    def __init__(self, message: str, code: str) -> None:
-        self.code = code
-        super().__init__(message)
 
 
 def mask(secret: str) -> str:
@@ -133,10 +127,10 @@ def read_credentials(paths: StudioPaths) -> dict[str, str]:
     try:
         data = json.loads(paths.credentials.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-CREDENTIALS",
             f"{paths.credentials} is unreadable ({exc}); delete it and the data folder "
             f"{paths.data_dir} to start afresh",
-            "RPT-STUDIO-CREDENTIALS",
         ) from None
     return {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
 
@@ -155,7 +149,7 @@ def load_or_create_credentials(paths: StudioPaths, env: Mapping[str, str]) -> Cr
     if not token:
         token = fresh["token"] = secrets.token_hex(20)  # 40 characters: the length of a Label Studio token
     if len(token) <= 5 or len(token) > 40:
-        raise StudioError("LABEL_STUDIO_USER_TOKEN must have 6 to 40 characters", "RPT-STUDIO-TOKEN")
+        raise ReportedlyError.of("RPT-STUDIO-TOKEN", "LABEL_STUDIO_USER_TOKEN must have 6 to 40 characters")
     if fresh != kept:
         write_private(paths.credentials, json.dumps(fresh, indent=2) + "\n")
     elif paths.credentials.exists() and paths.credentials.stat().st_mode & 0o077:
@@ -222,8 +216,8 @@ def label_studio_executable() -> str:
     beside = Path(sys.executable).parent / "label-studio"
     found = str(beside) if beside.exists() else shutil.which("label-studio")
     if not found:
-        raise StudioError(
-            "label-studio is not installed; install the extra: pip install 'reportedly[studio]'", "RPT-STUDIO-MISSING"
+        raise ReportedlyError.of(
+            "RPT-STUDIO-MISSING", "label-studio is not installed; install the extra: pip install 'reportedly[studio]'"
         )
     return found
 
@@ -287,7 +281,7 @@ def migrate_template(target: Path, *, env: Mapping[str, str] | None = None, time
                 timeout=timeout,
             )
         if code != 0 or not (building / "label_studio.sqlite3").exists():
-            raise StudioError(f"label-studio init failed (exit {code}):\n{log_tail(log)}", "RPT-STUDIO-START")
+            raise ReportedlyError.of("RPT-STUDIO-START", f"label-studio init failed (exit {code}):\n{log_tail(log)}")
         log.unlink()
         (building / ".env").unlink(missing_ok=True)  # its SECRET_KEY: each copy makes its own
         try:
@@ -371,10 +365,10 @@ def serve(
     while True:
         if process.poll() is not None:
             paths.server.unlink(missing_ok=True)
-            raise StudioError(
+            raise ReportedlyError.of(
+                "RPT-STUDIO-START",
                 f"Label Studio exited (code {process.returncode}) before it was ready; "
                 f"its log {paths.log} ends with:\n{log_tail(paths.log)}",
-                "RPT-STUDIO-START",
             )
         if not url:
             with paths.log.open(encoding="utf-8", errors="replace") as handle:
@@ -385,22 +379,22 @@ def serve(
             break
         if time.monotonic() > deadline:
             stop(paths)
-            raise StudioError(
+            raise ReportedlyError.of(
+                "RPT-STUDIO-START",
                 f"Label Studio did not answer within {timeout:.0f} s; its log {paths.log} ends "
                 f"with:\n{log_tail(paths.log)}",
-                "RPT-STUDIO-START",
             )
         time.sleep(0.2)
     info = ServerInfo(process.pid, url, int(url.rsplit(":", 1)[1]), info.data_dir, info.log, info.started_at)
     write_private(paths.server, json.dumps(asdict(info), indent=2) + "\n")
     status = http_status(f"{url}/api/current-user/whoami", token=credentials.token)
     if status != 200:
-        raise StudioError(
+        raise ReportedlyError.of(
+            "RPT-STUDIO-TOKEN",
             f"Label Studio is running at {url} but refuses the API token {mask(credentials.token)} (HTTP {status}). "
             f"The token is set only when the admin is created, on the first start of {paths.data_dir}: "
             f"this folder was started with another token. Log in, copy the token from Account & Settings "
             f"into LABEL_STUDIO_API_KEY, or stop the server and delete {paths.data_dir} to start afresh.",
-            "RPT-STUDIO-TOKEN",
         )
     return ServeResult(info, credentials, True, first_start, time.monotonic() - began, port)
 

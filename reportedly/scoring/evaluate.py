@@ -20,29 +20,27 @@ from typing import Any
 
 import numpy as np
 
-from reportedly.document import Document, Span
-from reportedly.incidents import Incident
+from reportedly.document import Document
+from reportedly.incidents import Incident, ReportedlyError
 from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
 from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
-from reportedly.scoring.arrays import SpanColumns, offsets, span_columns
-from reportedly.scoring.attributes import attribute_codes, attribute_columns, attribute_metrics
-from reportedly.scoring.incidents import EvaluationError
+from reportedly.scoring.arrays import offsets, span_columns
+from reportedly.scoring.attributes import attribute_codes
 from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
+from reportedly.scoring.matching import align_spans
 from reportedly.scoring.metrics import Compiled, Group, compile_group
 from reportedly.scoring.profile import MEASURES, profile_columns, profile_metrics, profile_series
 from reportedly.scoring.relations import (
     RelationColumns,
     match_relations,
     relation_columns,
-    relation_columns_counts,
-    relation_metrics,
 )
 from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, Interval, SliceResult, Versions
 from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
-from reportedly.scoring.spans import align_spans, span_columns_of, span_counts, span_metrics
+from reportedly.scoring.tracks import TRACKS, Aligned, Track, resolve
+from reportedly.validate import Place, Role, check_document
 
-TRACKS = ("spans", "attributes", "relations", "profile", "slices")
 DEFAULT_RESAMPLES = 10_000
 
 Predicted = Sequence[Document] | PredictionSet | Path | str
@@ -76,23 +74,20 @@ def evaluate(
     """Score ``predicted`` against ``gold`` on the chosen tracks; ``vs`` adds paired tests.
 
     ``gold`` and ``predicted`` are documents, loaded sets, or paths (a corpus folder, a folder of
-    document files, or a JSONL file). Raises :class:`EvaluationError` listing every problem.
+    document files, or a JSONL file). Raises :class:`ReportedlyError` listing every problem.
     """
-    unknown = [t for t in tracks if t not in TRACKS]
-    if unknown:
-        message = f"unknown track(s) {unknown}; known: {list(TRACKS)}"
-        raise EvaluationError([Incident("RPT-EVAL-TRACK-UNKNOWN", message)])
+    chosen = resolve(tracks)
     if resamples < 0 or not 0.0 < confidence < 1.0:
-        raise EvaluationError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
+        raise ReportedlyError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
     schema = schema or load_schema()
     gold_set = _gold_set(gold, split, corpus_version)
     if not gold_set.documents:
         message = f"{gold_set.source} holds no documents for split {split!r}"
-        raise EvaluationError([Incident("RPT-EVAL-NO-GOLD", message)])
+        raise ReportedlyError([Incident("RPT-EVAL-NO-GOLD", message)])
     gold_docs = list(gold_set.documents)
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
-    shared = _Shared(gold_docs, schema, tuple(tracks))
+    shared = _Shared(gold_docs, schema, chosen, gold_set.source)
     first = _prediction_set(predicted, texts, system)
     warnings: list[Incident] = []
     alignment = alignment_summary(first.documents)
@@ -169,8 +164,8 @@ def _check_unique_gold(docs: Sequence[Document]) -> None:
     seen: set[str] = set()
     for doc in docs:
         if doc.id in seen:
-            raise EvaluationError(
-                [Incident("RPT-EVAL-GOLD-INVALID", f"document id {doc.id!r} occurs twice", doc_id=doc.id)]
+            raise ReportedlyError(
+                [Incident("RPT-DOC-DUPLICATE", f"gold document id {doc.id!r} occurs twice", doc_id=doc.id)]
             )
         seen.add(doc.id)
 
@@ -198,7 +193,7 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
             problems.append(Incident(code, message, f"<documents>[{i}]", doc_id=doc.id))
         seen.add(doc.id)
     if problems:
-        raise EvaluationError(problems)
+        raise ReportedlyError(problems)
     names = sorted({name for d in predicted if isinstance(name := d.provenance.get("system"), str) and name})
     return PredictionSet(tuple(predicted), system or (names[0] if names else "system"), "<documents>", None)
 
@@ -209,30 +204,27 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
 class _Shared:
     """What both systems share: the gold, its columns, the schema and the slice definitions."""
 
-    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[str, ...]) -> None:
-        self.gold, self.schema, self.tracks = gold, schema, tracks
+    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[Track, ...], source: str) -> None:
+        self.gold, self.schema, self.chosen = gold, schema, tracks
+        self.tracks = tuple(t.name for t in tracks)
         self.labels = schema.label_names
         self.label_index = {name: i for i, name in enumerate(self.labels)}
         self.relation_names = schema.relation_names
         self.offsets = offsets([d.text for d in gold])
-        # the gold is assumed validated (`reportedly validate`); only what would make scoring
-        # undefined is checked again here: offsets, labels and relation arguments
-        self.gold_spans = span_columns(gold, self.offsets, self.label_index)
-        needs_relations = bool({"relations", "profile", "slices"} & set(tracks))
-        problems = _span_problems(gold, self.gold_spans, self.offsets, len(self.labels), (), None)
-        if needs_relations:
-            problems += _id_problems(gold, None)
-        self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
-        if self.gold_relations is not None:
-            problems += _relation_problems(self.gold_relations, gold, len(self.relation_names), None)
+        # the gold is validated by `reportedly validate`; what would make scoring undefined or
+        # wrong is checked again here, by the one document checker, under the gold's own codes
+        problems = [
+            incident
+            for doc in gold
+            for incident in check_document(doc, schema, Role.GOLD, place=Place(source, None, None), integrity_only=True)
+            if incident.is_error
+        ]
         if problems:
-            raise EvaluationError(
-                [
-                    Incident("RPT-EVAL-GOLD-INVALID", f"{p.code}: {p.message}", p.file, p.line, p.doc_id)
-                    for p in problems
-                ]
-            )
-        self.starts = sentence_starts([d.text for d in gold]) if "slices" in tracks else []
+            raise ReportedlyError(problems)
+        self.gold_spans = span_columns(gold, self.offsets, self.label_index)
+        needs_relations = any(t.needs_relations for t in tracks)
+        self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
+        self.starts = sentence_starts([d.text for d in gold]) if "slices" in self.tracks else []
 
 
 def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident]) -> _System:
@@ -249,64 +241,39 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
             )
         )
     n_docs, tracks, schema = len(shared.gold), shared.tracks, shared.schema
-    mismatches: list[tuple[int, Span]] = []
-    pred_spans = span_columns(aligned, shared.offsets, shared.label_index, mismatches=mismatches)
     locate = _locator(predictions, shared.gold)
-    problems = _span_problems(aligned, pred_spans, shared.offsets, len(shared.labels), mismatches, locate)
+    problems = [
+        incident
+        for d, doc in enumerate(aligned)
+        if doc is not None
+        for incident in check_document(doc, schema, Role.PREDICTION, place=_place(locate(d)))
+        if incident.is_error
+    ]
+    if problems:
+        raise ReportedlyError(problems)
+    pred_spans = span_columns(aligned, shared.offsets, shared.label_index)
     pred_relations: RelationColumns | None = None
     if shared.gold_relations is not None:
-        problems += _id_problems(aligned, locate)
         pred_relations = relation_columns(aligned, pred_spans, shared.relation_names)
-        problems += _relation_problems(pred_relations, aligned, len(shared.relation_names), locate)
-    if problems:
-        raise EvaluationError(problems)
     match = align_spans(shared.gold_spans, pred_spans)
-    codes = attribute_codes(match, schema) if {"attributes", "slices"} & set(tracks) else None
-    if codes is not None and codes.unknown:
-        raise EvaluationError(
-            [
-                Incident(
-                    "RPT-PRED-ATTR-VALUE",
-                    f"span {pred_spans.spans[i].id}: {attr} = {value!r} is not a value of {attr}",
-                    *locate(int(pred_spans.doc[i])),
-                )
-                for i, attr, value in codes.unknown
-            ]
-        )
     rel_pairs = None
     if shared.gold_relations is not None and pred_relations is not None:
         rel_pairs = match_relations(match, shared.gold_relations, pred_relations)
+    needs_attributes = any(t.needs_attributes for t in shared.chosen)
+    aligned_set = Aligned(
+        schema,
+        n_docs,
+        match,
+        attribute_codes(match, schema) if needs_attributes else None,
+        shared.gold_relations,
+        pred_relations,
+        rel_pairs,
+    )
 
     def tables(group: Group, gold_in: ItemMasks | None, pred_in: ItemMasks | None) -> None:
-        g_spans = gold_in.spans if gold_in is not None else None
-        p_spans = pred_in.spans if pred_in is not None else None
-        if "spans" in tracks:
-            counts = span_counts(match, n_docs=n_docs, n_labels=len(shared.labels), gold_in=g_spans, pred_in=p_spans)
-            group.add(span_columns_of(counts, shared.labels), span_metrics(shared.labels))
-        if "attributes" in tracks and codes is not None:
-            group.add(
-                attribute_columns(match, codes, schema, n_docs=n_docs, gold_in=g_spans, pred_in=p_spans),
-                attribute_metrics(schema),
-            )
-        gold_relations = shared.gold_relations
-        if (
-            "relations" in tracks
-            and rel_pairs is not None
-            and gold_relations is not None
-            and pred_relations is not None
-        ):
-            group.add(
-                relation_columns_counts(
-                    rel_pairs,
-                    gold_relations,
-                    pred_relations,
-                    shared.relation_names,
-                    n_docs=n_docs,
-                    gold_in=gold_in.relations if gold_in is not None else None,
-                    pred_in=pred_in.relations if pred_in is not None else None,
-                ),
-                relation_metrics(shared.relation_names),
-            )
+        for track in shared.chosen:
+            if track.tables is not None:
+                track.tables(aligned_set, group, gold_in, pred_in)
 
     whole = Group("")
     tables(whole, None, None)
@@ -339,6 +306,10 @@ def _documents_with(doc_index: IntArray) -> int:
     return len(np.unique(doc_index))
 
 
+def _place(where: tuple[str | None, int | None, str]) -> Place:
+    return Place(where[0], None, where[1])
+
+
 def _locator(predictions: PredictionSet, gold: Sequence[Document]) -> Locate:
     def locate(doc_index: int) -> tuple[str | None, int | None, str]:
         doc_id = gold[doc_index].id
@@ -349,91 +320,6 @@ def _locator(predictions: PredictionSet, gold: Sequence[Document]) -> Locate:
         return file, line, doc_id
 
     return locate
-
-
-def _span_problems(
-    docs: Sequence[Document | None],
-    spans: SpanColumns,
-    doc_offsets: IntArray,
-    n_labels: int,
-    mismatches: Sequence[tuple[int, Span]],
-    locate: Locate | None,
-) -> list[Incident]:
-    """Offsets outside the text, span text that is not text[start:end], unknown labels."""
-    problems: list[Incident] = []
-
-    def at(d: int) -> tuple[str | None, int | None, str | None]:
-        if locate is not None:
-            return locate(d)
-        doc = docs[d]
-        return None, None, doc.id if doc is not None else None
-
-    lengths = np.array([len(d.text) if d is not None else 0 for d in docs], np.int64)
-    local_start = spans.start - doc_offsets[spans.doc]
-    local_end = spans.end - doc_offsets[spans.doc]
-    bad_range = (local_start < 0) | (local_start >= local_end) | (local_end > lengths[spans.doc])
-    for i in np.flatnonzero(bad_range).tolist():
-        s, d = spans.spans[i], int(spans.doc[i])
-        problems.append(
-            Incident(
-                "RPT-PRED-OFFSET-RANGE",
-                f"span {s.id} [{s.start}, {s.end}) in a text of {lengths[d]} code points",
-                *at(d),
-            )
-        )
-    for i in np.flatnonzero(spans.label == n_labels).tolist():
-        s, d = spans.spans[i], int(spans.doc[i])
-        problems.append(Incident("RPT-PRED-LABEL-UNKNOWN", f"span {s.id} has label {s.label!r}", *at(d)))
-    for d, s in mismatches:
-        doc = docs[d]
-        if doc is not None and 0 <= s.start < s.end <= len(doc.text):
-            actual = doc.text[s.start : s.end]
-            problems.append(
-                Incident(
-                    "RPT-PRED-OFFSET-MISMATCH",
-                    f"span {s.id}: text[{s.start}:{s.end}] is {actual!r} but the span says {s.text!r}",
-                    *at(d),
-                )
-            )
-    return problems
-
-
-def _id_problems(docs: Sequence[Document | None], locate: Locate | None) -> list[Incident]:
-    problems = []
-    for d, doc in enumerate(docs):
-        if doc is None:
-            continue
-        ids = [s.id for s in doc.spans]
-        if len(set(ids)) != len(ids):
-            twice = sorted({i for i in ids if ids.count(i) > 1})
-            where = locate(d) if locate else (None, None, doc.id)
-            problems.append(Incident("RPT-PRED-ID-DUPLICATE", f"span id(s) {twice} used more than once", *where))
-    return problems
-
-
-def _relation_problems(
-    rels: RelationColumns,
-    docs: Sequence[Document | None],
-    n_names: int,
-    locate: Locate | None,
-) -> list[Incident]:
-    problems = []
-    for i in np.flatnonzero((rels.head < 0) | (rels.tail < 0) | (rels.label == n_names)).tolist():
-        d = int(rels.doc[i])
-        doc = docs[d]
-        where = locate(d) if locate else (None, None, doc.id if doc else None)
-        rel = rels.relations[i]
-        if rels.label[i] == n_names:
-            problems.append(Incident("RPT-PRED-REL-UNKNOWN", f"relation label {rel.label!r}", *where))
-        else:
-            problems.append(
-                Incident(
-                    "RPT-PRED-REL-MISSING-ARG",
-                    f"{rel.label} {rel.head} -> {rel.tail} names a span id that does not exist",
-                    *where,
-                )
-            )
-    return problems
 
 
 # --- statistics and the result ---------------------------------------------------------------

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from reportedly.align import (
+from reportedly.cli import app
+from reportedly.document import Document, make_span, read_document, read_jsonl, write_document
+from reportedly.quotes import (
     DEFAULT_FUZZY_THRESHOLD,
     REASONS,
     Aligner,
@@ -18,8 +20,6 @@ from reportedly.align import (
     normalise,
     word_bounded,
 )
-from reportedly.cli import app
-from reportedly.document import Document, make_span, read_document, read_jsonl, write_document
 
 runner = CliRunner()
 TEXT = (

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from reportedly.align import DEFAULT_FUZZY_THRESHOLD, _occurrences, align_document
 from reportedly.document import Document, Span, read_document, sorted_spans
+from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD, align_document
+from reportedly.quotes.text import _occurrences
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "corpus" / "documents"

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportedly.scoring.align import Pairs, best_matching, dense_keys, overlap_edges, pair_equal
+from reportedly.scoring.matching import Pairs, best_matching, dense_keys, overlap_edges, pair_equal
 
 SMALL = settings(max_examples=150, deadline=None)
 

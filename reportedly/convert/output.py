@@ -1,0 +1,100 @@
+"""What every converter does before and when it writes: check the documents, then write the files.
+
+Nothing is written when a check finds an error, and a file that exists with other content is
+only replaced when the caller says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from reportedly.convert.issues import Issue
+from reportedly.document import Document, atomic_write_text, document_to_dict, dumps_document
+from reportedly.incidents import Incident, ReportedlyError
+from reportedly.schema import Schema
+from reportedly.validate import Role, validate_record
+
+# (document, the file it came from, span id -> line in that file)
+Placed = tuple[Document, str, Mapping[str, int]]
+
+
+@dataclass
+class Checked:
+    incidents: list[Incident] = field(default_factory=list)
+    missing_attributes: int = 0  # RPT-ATTR-MISSING left out because the caller allows it
+
+    @property
+    def errors(self) -> list[Incident]:
+        return [i for i in self.incidents if i.is_error]
+
+
+def check_before_writing(
+    documents: Iterable[Placed],
+    schema: Schema,
+    *,
+    role: Role | None = None,
+    expected_layer: str | None = None,
+    annotator_of: Mapping[int, str] | None = None,
+    allow_missing_attrs: bool = False,
+) -> Checked:
+    """Validate documents about to be written, each incident placed in the file it came from."""
+    checked = Checked()
+    for index, (doc, file, lines) in enumerate(documents):
+        annotator = annotator_of.get(index) if annotator_of else None
+        incidents, _ = validate_record(
+            document_to_dict(doc), schema, file=file, expected_layer=expected_layer, annotator=annotator, role=role
+        )
+        for incident in incidents:
+            if incident.line is None and incident.span_id is not None and incident.span_id in lines:
+                incident = replace(incident, line=lines[incident.span_id])
+            if allow_missing_attrs and incident.code == "RPT-ATTR-MISSING":
+                checked.missing_attributes += 1
+            else:
+                checked.incidents.append(incident)
+    return checked
+
+
+def document_files(documents: Sequence[Document], out: Path) -> dict[Path, str]:
+    """``out`` as a .jsonl file of all documents, or a folder of ``<id>.json`` files."""
+    if out.suffix == ".jsonl":
+        lines = [json.dumps(document_to_dict(d), ensure_ascii=False) + "\n" for d in documents]
+        return {out: "".join(lines)}
+    return {out / f"{doc.id}.json": dumps_document(doc) for doc in documents}
+
+
+def write_files(files: Mapping[Path, str], *, overwrite: bool) -> int:
+    """Write every file atomically; refuse (before writing any) when one exists with other content."""
+    changed = {
+        path: content
+        for path, content in files.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != content
+    }
+    clashes = [path for path in changed if path.exists()]
+    if clashes and not overwrite:
+        shown = ", ".join(map(str, clashes[:5])) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
+        raise ReportedlyError([Issue("RPT-OUT-EXISTS", f"{len(clashes)} file(s) would change: {shown}")])
+    for path, content in changed.items():
+        atomic_write_text(path, content)
+    return len(changed)
+
+
+def provenance_for(
+    schema: Schema, *, annotator: str | None, method: str | None, system: str | None, default_method: str
+) -> dict[str, Any]:
+    """An annotation layer's provenance (with ``annotator``) or a prediction's (with ``system``)."""
+    if (annotator is None) == (system is None):
+        raise ReportedlyError.of(
+            "RPT-CLI-OPTION", "give exactly one of --annotator (annotation layer) or --system (predictions)"
+        )
+    if annotator is not None:
+        return {
+            "layer": "annotation",
+            "annotators": [annotator],
+            "method": method or default_method,
+            "schema_version": schema.version,
+        }
+    return {"layer": "prediction", "system": system, "schema_version": schema.version}

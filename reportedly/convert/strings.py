@@ -1,0 +1,84 @@
+"""Quoted strings to documents: files of ``{id, spans, relations}`` records whose spans quote the
+text (annotators, LLM answers) placed on their documents' texts by :mod:`reportedly.quotes`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from reportedly.convert.output import Placed
+from reportedly.document import Document
+from reportedly.incidents import Incident, ReportedlyError
+from reportedly.quotes import align_document
+from reportedly.schema import Schema
+
+
+@dataclass
+class Aligned:
+    documents: list[Document] = field(default_factory=list)
+    placed: list[Placed] = field(default_factory=list)
+    unaligned: list[str] = field(default_factory=list)  # one line per item that could not be placed
+    approximate: list[str] = field(default_factory=list)  # one line per span placed approximately
+
+
+def quote_records(path: Path) -> list[tuple[str, Any]]:
+    """Quote records from a .json file (one record or a list) or a .jsonl file, with their place."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+        if path.suffix == ".jsonl":
+            return [(f"{path}:{n}", json.loads(line)) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
+        data = json.loads(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportedlyError(Incident("RPT-JSON-SYNTAX", str(exc), str(path)), f"{path}: {exc}") from None
+    return [(str(path), item) for item in (data if isinstance(data, list) else [data])]
+
+
+def align_quote_files(
+    inputs: Sequence[Path],
+    texts: Mapping[str, Document],
+    schema: Schema,
+    *,
+    provenance: Mapping[str, Any],
+    mode: Literal["strict", "order"],
+    fuzzy_threshold: float | None,
+) -> Aligned:
+    """Place every quoted span; predictions record their unplaced items in ``provenance.alignment``."""
+    predictions = provenance.get("layer") == "prediction"
+    result = Aligned()
+    for path in inputs:
+        for where, record in quote_records(path):
+            doc_id = record.get("id") if isinstance(record, dict) else None
+            if not isinstance(doc_id, str) or doc_id not in texts:
+                message = f"{where}: document id {doc_id!r} is not among the texts"
+                raise ReportedlyError.of("RPT-ALIGN-UNKNOWN-DOC", message)
+            source = texts[doc_id]
+            aligned = align_document(
+                record,
+                source.text,
+                meta=source.meta,
+                provenance=provenance,
+                mode=mode,
+                fuzzy_threshold=fuzzy_threshold,
+                labels=schema.label_names if predictions else None,
+            )
+            for problem in aligned.problems:
+                result.unaligned.append(
+                    f"{where}: {problem.doc_id} {problem.item}: {problem.reason}: {problem.message}"
+                )
+            for span_id in aligned.approximate():
+                span = aligned.document.span(span_id)
+                score = aligned.scores.get(span_id)
+                similarity = f" (similarity {score:.0f})" if score is not None else ""
+                result.approximate.append(
+                    f"{where}: {span.id} placed by {aligned.methods[span_id]}{similarity}: "
+                    f"{aligned.quotes[span_id]!r} -> [{span.start}, {span.end}) {span.text!r}"
+                )
+            document = aligned.document
+            if predictions:
+                document = replace(document, provenance={**document.provenance, "alignment": aligned.summary()})
+            result.documents.append(document)
+            result.placed.append((document, where, {}))
+    return result
