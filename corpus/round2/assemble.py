@@ -59,7 +59,7 @@ def main(ids: list[str]) -> int:
         except (OSError, ValueError, KeyError) as exc:
             problems.append(f"{brief['id']}: {exc}")
             continue
-        problems += [f"{doc.id}: {i.render()}" for i in check_document(doc, schema) if i.is_error]
+        problems += [f"{doc.id}: {i.render()}" for i in check_document(doc, schema, "annotation") if i.is_error]
         docs.append(doc)
     if problems:
         print("\n".join(problems), file=sys.stderr)

@@ -1,48 +1,38 @@
-"""Finishes round-2 gold documents written by `reportedly adjudicate apply`.
+"""Stamps round-2 gold written by `reportedly adjudicate apply` with the guidelines it conforms to.
 
-Sets ``provenance.guidelines`` (the LABELING.md version the adjudicator decided against) and moves
-the documents' two layers from corpus/round2/layers/<annotator>/ to corpus/layers/<annotator>/,
-where the corpus keeps every annotator's layer. Checks everything first; writes nothing on error.
+Round-2 gold is staged in corpus/round2/gold/ (records in corpus/round2/adjudication/, layers in
+corpus/round2/layers/) until the whole round is adjudicated; then all of it moves into corpus/
+at once, so the benchmark's splits and leaderboard change in one step.
 Usage: python corpus/round2/finish_gold.py GUIDELINES ID [ID ...]
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).parent
-CORPUS = Path("corpus")
+GOLD = Path(__file__).parent / "gold"
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) < 2 or not re.fullmatch(r"[0-9]+\.[0-9]+", argv[0]):
+        print(__doc__, file=sys.stderr)
+        return 2
     guidelines, ids = argv[0], argv[1:]
-    moves: list[tuple[Path, Path]] = []
+    missing = [doc_id for doc_id in ids if not (GOLD / f"{doc_id}.json").exists()]
+    if missing:
+        print(f"no staged gold for {missing}; nothing written", file=sys.stderr)
+        return 1
     for doc_id in ids:
-        gold = CORPUS / "documents" / f"{doc_id}.json"
-        if not gold.exists():
-            print(f"{doc_id}: no gold document yet", file=sys.stderr)
-            return 1
-        for annotator in ("a1", "a2"):
-            source = HERE / "layers" / annotator / f"{doc_id}.json"
-            target = CORPUS / "layers" / annotator / f"{doc_id}.json"
-            if target.exists() and not source.exists():
-                continue  # moved by an earlier run
-            if not source.exists() or target.exists():
-                print(f"{doc_id}: cannot move {source} to {target}", file=sys.stderr)
-                return 1
-            moves.append((source, target))
-    for doc_id in ids:
-        path = CORPUS / "documents" / f"{doc_id}.json"
+        path = GOLD / f"{doc_id}.json"
         record = json.loads(path.read_text(encoding="utf-8"))
         record["provenance"]["guidelines"] = guidelines
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         tmp.replace(path)
-    for source, target in moves:
-        source.replace(target)
-    print(f"{len(ids)} gold documents state guidelines {guidelines}; {len(moves)} layers moved")
+    print(f"{len(ids)} staged gold documents state guidelines {guidelines}")
     return 0
 
 

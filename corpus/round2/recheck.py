@@ -28,7 +28,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reportedly.align import Aligner
+from reportedly.quotes import Aligner
 from reportedly.document import Document, Relation, Span, document_from_dict, dumps_document
 from reportedly.schema import load_schema
 from reportedly.validate import check_document
