@@ -1,0 +1,121 @@
+"""``reportedly audit``: the blind audit of the gold (differences, decisions, error rates, fixes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportedly.adjudicate import parse_decisions
+from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
+from reportedly.corpus import read_layers
+from reportedly.document import Document, atomic_write_text, read_documents, write_document
+from reportedly.generated import update_section
+from reportedly.incidents import ReportedlyError
+
+AUDIT_SECTION = "audit"
+audit_app = typer.Typer(help="The blind audit of the gold: differences, decisions, error rates.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+GoldOption = Annotated[
+    list[Path], typer.Option("--gold", help="Folder(s) of gold documents (repeat the option for several).")
+]
+LayersOption = Annotated[Path, typer.Option(help="Folder of layers holding <auditor>/<id>.json.")]
+AuditorOption = Annotated[str, typer.Option(help="The auditor's annotator id.")]
+
+
+def _gold(folders: list[Path]) -> dict[str, Document]:
+    gold: dict[str, Document] = {}
+    try:
+        for folder in folders:
+            gold.update((doc.id, doc) for doc in read_documents(folder))
+    except (ReportedlyError, OSError) as exc:
+        raise fail(f"{exc}; run `reportedly validate` on the gold", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+    return gold
+
+
+def _audit(layers: Path, auditor: str) -> dict[str, Document]:
+    try:
+        return dict(read_layers(layers, [auditor]).get(auditor, {}))
+    except (ReportedlyError, OSError) as exc:
+        raise fail(
+            f"{exc}; run `reportedly validate` on the layers", getattr(exc, "code", "RPT-PATH-MISSING")
+        ) from None
+
+
+@audit_app.command("merge")
+def audit_merge(
+    out: Annotated[Path, typer.Option(help="Folder for <id>.disagreements.json files.")],
+    gold: GoldOption,
+    layers: LayersOption = Path("corpus/layers"),
+    auditor: AuditorOption = "au1",
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """List every difference between the gold and the audit layer, for the adjudicator ('gold' is one side).
+
+    Example: reportedly audit merge --gold corpus/documents --layers corpus/layers --auditor au1 --out work/audit
+    """
+    schema = open_schema(schema_path)
+    candidates = audit_candidates(_gold(gold), _audit(layers, auditor), auditor=auditor, schema=schema)
+    for candidate in candidates:
+        text = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(out / f"{candidate.doc.id}.disagreements.json", text)
+    total = sum(len(c.items) for c in candidates)
+    console.print(f"{len(candidates)} audited document(s), {total} difference(s) -> {out}", highlight=False)
+
+
+@audit_app.command("report")
+def audit_report_command(
+    decisions: Annotated[
+        Path, typer.Option(help="Folder of <id>.decisions.json files (choose gold, the auditor, none or new).")
+    ],
+    gold: GoldOption,
+    layers: LayersOption = Path("corpus/layers"),
+    auditor: AuditorOption = "au1",
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON.")] = None,
+    readme: Annotated[Path | None, typer.Option(help="Write the tables into this file's audit section.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Also write the corrected gold documents in place.")] = False,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Gold errors per 100 spans per label and per 100 relations (95% document bootstrap), and the fixes.
+
+    Every audited document needs a decisions file; all are checked before anything is written.
+
+    Example: reportedly audit report --decisions work/audit --gold corpus/documents --json corpus/audit.json --fix
+    """
+    schema = open_schema(schema_path)
+    gold_docs = _gold(gold)
+    candidates = audit_candidates(gold_docs, _audit(layers, auditor), auditor=auditor, schema=schema)
+    parsed, adjudicators, fixed = {}, {}, []
+    try:
+        for candidate in candidates:
+            path = decisions / f"{candidate.doc.id}.decisions.json"
+            adjudicators[candidate.doc.id], parsed[candidate.doc.id] = parse_decisions(
+                json.loads(path.read_text(encoding="utf-8")), str(path)
+            )
+            fixed.append(
+                audited_gold(
+                    candidate,
+                    parsed[candidate.doc.id],
+                    gold_docs[candidate.doc.id],
+                    adjudicator=adjudicators[candidate.doc.id],
+                    auditor=auditor,
+                    schema=schema,
+                )
+            )
+    except (ReportedlyError, OSError, json.JSONDecodeError) as exc:
+        raise fail(str(exc), getattr(exc, "code", "RPT-ADJUDICATE")) from None
+    report = audit_report(candidates, parsed, gold_docs, schema)
+    table = audit_markdown(report)
+    print(table, end="")
+    if json_out is not None:
+        atomic_write_text(json_out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
+    if readme is not None:
+        update_section(readme, AUDIT_SECTION, table, check=False)
+    if fix:
+        folders = {doc.id: folder for folder in gold for doc in read_documents(folder)}
+        written = sum(write_document(folders[doc.id] / f"{doc.id}.json", doc) for doc in fixed)
+        console.print(f"{written} gold document(s) corrected", highlight=False)
