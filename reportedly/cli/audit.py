@@ -78,6 +78,9 @@ def audit_report_command(
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON.")] = None,
     readme: Annotated[Path | None, typer.Option(help="Write the tables into this file's audit section.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Also write the corrected gold documents in place.")] = False,
+    partial: Annotated[
+        bool, typer.Option("--partial", help="Report on the documents decided so far instead of refusing.")
+    ] = False,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Gold errors per 100 spans per label and per 100 relations (95% document bootstrap), and the fixes.
@@ -89,6 +92,16 @@ def audit_report_command(
     schema = open_schema(schema_path)
     gold_docs = _gold(gold)
     candidates = audit_candidates(gold_docs, _audit(layers, auditor), auditor=auditor, schema=schema)
+    undecided = [c.doc.id for c in candidates if not (decisions / f"{c.doc.id}.decisions.json").exists()]
+    if undecided and not partial:
+        raise fail(
+            f"{len(undecided)} audited document(s) have no decisions file in {decisions}: {', '.join(undecided)}; "
+            "decide them, or pass --partial to report on the decided ones",
+            "RPT-ADJUDICATE",
+        )
+    candidates = [c for c in candidates if c.doc.id not in undecided]
+    if undecided:
+        console.print(f"partial: {len(undecided)} audited document(s) not decided yet are left out", highlight=False)
     parsed, adjudicators, fixed = {}, {}, []
     try:
         for candidate in candidates:
