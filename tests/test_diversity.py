@@ -108,3 +108,15 @@ def test_cli_prints_the_report_and_strict_fails_on_a_miss(tmp_path: Path) -> Non
     strict = runner.invoke(app, ["stats", str(tmp_path), "--diversity", "--strict"])
     assert strict.exit_code == 1
     assert "RPT-DIVERSITY-TARGET" in strict.output
+
+
+def test_cli_takes_several_paths_and_the_first_copy_of_an_id_wins(tmp_path: Path) -> None:
+    gold, candidates = tmp_path / "gold", tmp_path / "candidates"
+    write_document(gold / "wire-0001.json", _doc("wire-0001", "word " * 100, genre="wire"))
+    write_document(candidates / "wire-0001.json", _doc("wire-0001", "word " * 1000, genre="wire"))
+    write_document(candidates / "local-0001.json", _doc("local-0001", "word " * 1600, genre="local"))
+    result = CliRunner().invoke(app, ["stats", str(gold), str(candidates), "--diversity"])
+    assert result.exit_code == 0, result.output
+    assert "| documents under 250 words | 1 (50.0%) |" in result.output  # the gold copy, not the 1000-word one
+    assert "| documents over 1500 words | 1 |" in result.output
+    assert "| genres | 2 |" in result.output

@@ -11,7 +11,7 @@ import typer
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
 from reportedly.corpus import Corpus, is_corpus
 from reportedly.diversity import diversity_markdown, diversity_report
-from reportedly.document import read_documents
+from reportedly.document import Document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT
@@ -94,9 +94,14 @@ def schema_build(
 
 @app.command()
 def stats(
-    path: Annotated[
-        Path, typer.Argument(help="A corpus folder, a folder of documents or a .jsonl file.")
-    ] = DEFAULT_CORPUS,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Corpus folders, folders of documents or .jsonl files (default: corpus); a document id "
+            "found in several is taken from the first.",
+            show_default=False,
+        ),
+    ] = None,
     readme: Annotated[
         Path | None, typer.Option(help="Also write the tables into this file's statistics section.")
     ] = None,
@@ -118,14 +123,23 @@ def stats(
     Example: reportedly stats corpus --readme corpus/README.md
 
     Example: reportedly stats corpus --diversity --readme corpus/README.md
+
+    Example: reportedly stats corpus corpus/round2/gold corpus/round2/documents --diversity
     """
     schema = open_schema(schema_path)
-    try:
-        docs = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
-    except (ReportedlyError, OSError) as exc:
-        raise fail(
-            f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
-        ) from None
+    sources = paths or [DEFAULT_CORPUS]
+    by_id: dict[str, Document] = {}
+    for path in sources:
+        try:
+            found = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
+        except (ReportedlyError, OSError) as exc:
+            raise fail(
+                f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
+            ) from None
+        for doc in found:
+            by_id.setdefault(doc.id, doc)
+    docs = list(by_id.values())
+    shown = " ".join(map(str, sources))
     report = diversity_report(docs) if diversity else None
     table = (
         diversity_markdown(report)
@@ -142,7 +156,7 @@ def stats(
         if check and outcome.changed:
             flag = " --diversity" if diversity else ""
             raise fail(
-                f"{readme}: {section} section is stale; run `reportedly stats {path}{flag} --readme {readme}`",
+                f"{readme}: {section} section is stale; run `reportedly stats {shown}{flag} --readme {readme}`",
                 "RPT-GENERATED-STALE",
             )
     if report is not None and strict and not all(c.ok for c in report.checks):

@@ -42,7 +42,7 @@ def demo(
     console.rule("2. the generated schema views are fresh")
     schema_build(check=True, root=PACKAGE_ROOT, schema_path=schema_path)
     console.rule("3. corpus statistics")
-    stats(path=corpus, readme=None, check=False, schema_path=schema_path)
+    stats(paths=[corpus], readme=None, check=False, diversity=False, strict=False, schema_path=schema_path)
     console.rule("4. the rules baseline on the test split")
     gold = load_gold(corpus, split="test")
     predictions = predict(gold.documents)
