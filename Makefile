@@ -36,9 +36,13 @@ release: $(STAMP) schema
 	$(BIN)/reportedly validate corpus
 	$(BIN)/reportedly splits corpus
 	$(BIN)/reportedly stats corpus --readme corpus/README.md
+	$(BIN)/reportedly stats corpus --diversity --readme corpus/README.md
 	$(BIN)/reportedly agree --json corpus/agreement.json --readme corpus/README.md
 	$(BIN)/reportedly agree $$(sed 's/^/--doc /' corpus/pilot.txt) --json corpus/agreement-pilot.json \
 		--readme corpus/README.md --section agreement-pilot
+	$(BIN)/reportedly agree --layers corpus/round2/layers --annotator a1 --annotator a2 \
+		$$(sed 's/^/--doc /' corpus/round2/pilot.txt) --json corpus/round2/agreement-pilot.json \
+		--readme corpus/README.md --section agreement-round2-pilot
 	$(BIN)/reportedly leaderboard
 	$(BIN)/reportedly publish --corpus corpus --out dist/huggingface --overwrite --readme corpus/README.md
 

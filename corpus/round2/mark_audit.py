@@ -1,0 +1,16 @@
+"""Records the blind audit layers as what they are: `reportedly convert strings --annotator` writes
+provenance.layer "annotation"; an audit layer says "audit" (run from the repository root)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+for path in sorted(Path("corpus/round2/layers/au1").glob("*.json")):
+    record = json.loads(path.read_text(encoding="utf-8"))
+    if record["provenance"].get("layer") != "audit":
+        record["provenance"]["layer"] = "audit"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        print(f"{path}: audit")
