@@ -6,10 +6,12 @@ Offsets everywhere are half-open ``[start, end)`` in Unicode code points of ``Do
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -267,8 +269,25 @@ def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterato
             yield line_no, document_from_dict(record, where, text=fallback)
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a large file is read.
+
+    Reading builds hundreds of thousands of small dicts and spans, none of them in a reference
+    cycle, and every few thousand allocations the collector rescans the growing heap: half the
+    time of reading a large prediction file. Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> list[Document]:
-    return [doc for _, doc in iter_jsonl(path, texts=texts)]
+    with no_cycle_collection():
+        return [doc for _, doc in iter_jsonl(path, texts=texts)]
 
 
 def write_jsonl(path: Path, docs: Iterable[Document], *, include_text: bool = True) -> None:
@@ -280,7 +299,8 @@ def read_documents(path: Path) -> list[Document]:
     """A ``.json`` file, a ``.jsonl`` file, or a folder of ``.json`` files (sorted by name)."""
     path = Path(path)
     if path.is_dir():
-        return [read_document(p) for p in sorted(path.glob("*.json"))]
+        with no_cycle_collection():
+            return [read_document(p) for p in sorted(path.glob("*.json"))]
     if path.suffix == ".jsonl":
         return read_jsonl(path)
     return [read_document(path)]

@@ -311,11 +311,12 @@ def _place(where: tuple[str | None, int | None, str]) -> Place:
 
 
 def _locator(predictions: PredictionSet, gold: Sequence[Document]) -> Locate:
+    position = {d.id: i for i, d in enumerate(predictions.documents)} if predictions.locations is None else {}
+
     def locate(doc_index: int) -> tuple[str | None, int | None, str]:
         doc_id = gold[doc_index].id
         if predictions.locations is None:  # documents passed in memory: name their position
-            index = next(i for i, d in enumerate(predictions.documents) if d.id == doc_id)
-            return f"<documents>[{index}]", None, doc_id
+            return f"<documents>[{position[doc_id]}]", None, doc_id
         file, line = predictions.locations.get(doc_id, (predictions.source, None))
         return file, line, doc_id
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
-from reportedly.document import Document, document_from_dict, read_documents
+from reportedly.document import Document, document_from_dict, no_cycle_collection, read_documents
 from reportedly.incidents import Incident, ReportedlyError
 
 
@@ -105,6 +105,11 @@ def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | 
 
 def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str | None = None) -> PredictionSet:
     """Read predictions for the gold documents whose texts are given; raise with every problem."""
+    with no_cycle_collection():
+        return _load_predictions(path, gold_texts, system)
+
+
+def _load_predictions(path: Path, gold_texts: Mapping[str, str], system: str | None) -> PredictionSet:
     path = Path(path)
     if not path.exists():
         raise ReportedlyError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
