@@ -22,7 +22,8 @@ CODES: dict[str, Code] = register(
         ),
         "RPT-PRED-DUPLICATE-DOC": error("two predictions for one document", "keep one record per document id"),
         "RPT-PRED-MISSING-DOC": warning(
-            "no prediction for a gold document; scored as predicting nothing", "add a record (spans may be empty)"
+            "no prediction for a gold document; scored as predicting nothing",
+            "add a record (spans may be empty), or score only the predicted documents (eval --docs predicted)",
         ),
         "RPT-PRED-UNALIGNED": warning(
             "quoted spans that could not be placed in the text; scored as not predicted",
