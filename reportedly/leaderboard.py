@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportedly.evaluation import evaluate
 from reportedly.schema import Schema
 from reportedly.scoring.result import EvalResult, Interval
 
@@ -44,6 +43,8 @@ def build(
     corpus: Path, folder: Path, schema: Schema, *, split: str = "test", resamples: int = RESAMPLES, seed: int = 0
 ) -> list[Entry]:
     """Rank by the headline's point value, then one bootstrap run per system (paired with the best)."""
+    from reportedly.evaluation import evaluate  # numpy and scipy: not at `reportedly --help`
+
     found = dict(systems(folder, split))
     if not found:
         return []

@@ -143,24 +143,37 @@ def to_jsonl(documents: Sequence[Document]) -> str:
 def predict_parallel(
     run: Callable[[Sequence[Document]], list[Document]], documents: Sequence[Document], *, jobs: int = 1
 ) -> list[Document]:
-    """``run`` over ``documents`` in ``jobs`` forked processes (each gets an equal share, in order)."""
+    """``run`` over ``documents`` split into ``jobs`` shares: ``jobs - 1`` forked children (they
+    share the loaded model with this process, nothing is pickled but the results) and this process.
+    Results come back in the order of ``documents``; an error in a child is raised here."""
     jobs = max(1, min(jobs, len(documents)))
     if jobs == 1 or not hasattr(os, "fork"):
         return run(documents)
-    import multiprocessing
+    import pickle
 
-    global _RUN
-    _RUN = run  # inherited by the forked workers: the loaded model is shared, not pickled
     shares = [list(documents[i::jobs]) for i in range(jobs)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        parts = pool.map(_run_share, shares)
+    children: list[tuple[int, int]] = []
+    for share in shares[1:]:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: predict its share, send it back, leave without cleanup handlers
+            os.close(read_end)
+            try:
+                payload = pickle.dumps((True, run(share)))
+            except BaseException as exc:  # sent to the parent, which raises it
+                payload = pickle.dumps((False, exc))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(0)
+        os.close(write_end)
+        children.append((pid, read_end))
+    parts = [run(shares[0])]
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            ok, result = pickle.loads(pipe.read())
+        os.waitpid(pid, 0)
+        if not ok:
+            raise result
+        parts.append(result)
     by_id = {d.id: d for part in parts for d in part}
     return [by_id[d.id] for d in documents]
-
-
-_RUN: Callable[[Sequence[Document]], list[Document]] | None = None
-
-
-def _run_share(documents: list[Document]) -> list[Document]:
-    assert _RUN is not None  # set before the fork
-    return _RUN(documents)

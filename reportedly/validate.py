@@ -13,14 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from reportedly.document import Document, DocumentError, document_from_dict
 from reportedly.incidents import COMMON, Code, Incident, Severity, register
 from reportedly.schema import Schema, document_json_schema
 from reportedly.splits import parse_split
+
+if TYPE_CHECKING:
+    import jsonschema
 
 # The catalogue: codes are stable; add new ones, never rename or reuse old ones.
 CODES: dict[str, Code] = register(
@@ -108,6 +109,8 @@ CODES: dict[str, Code] = register(
 
 @cache
 def _validator(schema: Schema) -> jsonschema.protocols.Validator:
+    import jsonschema  # slow to import: only when a record is checked, never at `reportedly --help`
+
     return jsonschema.Draft202012Validator(document_json_schema(schema))
 
 

@@ -112,7 +112,7 @@ def test_show_gold_against_prediction_in_chromium(tmp_path: Path, schema: Schema
 
 
 def test_show_one_document_and_choose_from_jsonl(tmp_path: Path, schema: Schema) -> None:
-    gold, predicted = _pair()
+    gold, _ = _pair()
     write_jsonl(tmp_path / "both.jsonl", [gold, replace(gold, id="d2")])
     chosen = CliRunner().invoke(
         app, ["show", str(tmp_path / "both.jsonl"), "--doc", "d2", "--out", str(tmp_path / "d2.html")]

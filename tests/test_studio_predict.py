@@ -58,7 +58,7 @@ def test_push_predict_rules_then_correct_and_pull(studio: StudioServer, schema: 
     # the annotator starts from the pre-annotation of inbox-1 and corrects it: the cue goes
     predicted = next(d for d in expected if d.id == "inbox-1")
     cue = next(s for s in predicted.spans if s.label == "CUE")
-    annotator = Annotator(studio.url, invite_url(conn), "carol@example.org")
+    annotator = Annotator(studio.url, invite_url(conn), "preannotator@example.org")
     try:
         (prediction,) = conn.client.predictions.list(task=tasks["inbox-1"])
         kept = [r for r in prediction.result if cue.id not in (r.get("id"), r.get("from_id"), r.get("to_id"))]
@@ -71,7 +71,7 @@ def test_push_predict_rules_then_correct_and_pull(studio: StudioServer, schema: 
     out = tmp_path / "layers"
     pulled = _cli(studio, "studio", "pull", "--project", TITLE, "--out", str(out))
     assert pulled.exit_code == 0, pulled.output
-    layer = read_document(out / "carol" / "inbox-1.json")
+    layer = read_document(out / "preannotator" / "inbox-1.json")
     assert layer.provenance["method"] == "model pre-annotation (rules) corrected in Label Studio"
     assert {(s.label, s.start, s.end, tuple(s.attrs.items())) for s in layer.spans} == {
         (s.label, s.start, s.end, tuple(s.attrs.items())) for s in predicted.spans if s != cue

@@ -8,18 +8,15 @@ from typing import Annotated
 
 import typer
 
-from reportedly.adjudicate import AdjudicationError, apply_decisions, merge, parse_decisions
-from reportedly.agreement import agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.document import DocumentError, atomic_write_text, read_document, write_document
 from reportedly.generated import GeneratedSectionError, update, update_section
 from reportedly.incidents import Severity
 from reportedly.layers import Layers, read_layers
-from reportedly.validate import check_document
 
 AGREEMENT_SECTION = "agreement"
 adjudicate_app = typer.Typer(
-    help="Merge layers, list disagreements, apply adjudication decisions.", no_args_is_help=True
+    help="Merge layers, list disagreements, apply adjudication decisions.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(adjudicate_app, name="adjudicate")
 
@@ -41,6 +38,8 @@ def agree(
 
     Example: reportedly agree --json corpus/agreement.json --readme corpus/README.md
     """
+    from reportedly.agreement import agreement, agreement_markdown  # scikit-learn: not at --help
+
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
     if doc_ids:
@@ -85,6 +84,8 @@ def adjudicate_merge(
 
     Example: reportedly adjudicate merge --annotator a1 --annotator a2 --out work/adjudication
     """
+    from reportedly.adjudicate import AdjudicationError, merge
+
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
     names = sorted(loaded)
@@ -122,6 +123,9 @@ def adjudicate_apply(
 
     Example: reportedly adjudicate apply --decisions work/decisions --method "two independent passes, adjudicated"
     """
+    from reportedly.adjudicate import AdjudicationError, apply_decisions, merge, parse_decisions
+    from reportedly.validate import check_document
+
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
     names = sorted(loaded)

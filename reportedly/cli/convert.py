@@ -41,7 +41,9 @@ from reportedly.incidents import Incident, Severity
 from reportedly.schema import Schema
 from reportedly.validate import validate_record
 
-convert_app = typer.Typer(help="Convert between reportedly documents and other formats.", no_args_is_help=True)
+convert_app = typer.Typer(
+    help="Convert between reportedly documents and other formats.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(convert_app, name="convert")
 
 OverwriteOption = Annotated[

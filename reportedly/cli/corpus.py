@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
-from reportedly.diversity import diversity_markdown, diversity_report
 from reportedly.document import DocumentError, read_documents
 from reportedly.generated import GeneratedSectionError, update_section
 from reportedly.incidents import Severity
@@ -126,6 +125,8 @@ def stats(
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
+    from reportedly.diversity import diversity_markdown, diversity_report  # numpy: not at --help
+
     report = diversity_report(docs) if diversity else None
     table = (
         diversity_markdown(report)

@@ -20,6 +20,7 @@ from reportedly.studio.server import StudioError, StudioPaths, mask
 studio_app = typer.Typer(
     help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see docs/annotation-session.md).",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(studio_app, name="studio")
 
