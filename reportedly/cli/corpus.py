@@ -10,7 +10,6 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
 from reportedly.corpus import Corpus, is_corpus
-from reportedly.diversity import diversity_markdown, diversity_report
 from reportedly.document import read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError, Severity
@@ -126,6 +125,8 @@ def stats(
         raise fail(
             f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
         ) from None
+    from reportedly.diversity import diversity_markdown, diversity_report  # numpy: not at --help
+
     report = diversity_report(docs) if diversity else None
     table = (
         diversity_markdown(report)

@@ -24,6 +24,7 @@ from reportedly.studio.server import StudioPaths, mask
 studio_app = typer.Typer(
     help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see README.md, 'Annotation session').",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(studio_app, name="studio")
 
@@ -249,6 +250,12 @@ def studio_push(
         list[Path], typer.Argument(help="Corpus .json documents or folders, JSONL of {id, text, meta}, or .txt files.")
     ],
     predictions: Annotated[Path | None, typer.Option(help="Prediction JSONL to show as pre-annotations.")] = None,
+    predict_with: Annotated[
+        str | None,
+        typer.Option(
+            "--predict", metavar="SYSTEM", help="Run a system (rules, crf, encoder, a model folder) on the texts first."
+        ),
+    ] = None,
     system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
     batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
     project: ProjectOption = studio_client.DEFAULT_PROJECT,
@@ -259,7 +266,7 @@ def studio_push(
 ) -> None:
     """Import documents as tasks (never twice: matched by document id), optionally with predictions.
 
-    Example: reportedly studio push corpus/documents --predictions eval/baselines/rules/dev.jsonl
+    Example: reportedly studio push inbox/*.txt --predict rules
     """
     from rich.progress import Progress
 
@@ -269,7 +276,15 @@ def studio_push(
         docs = labelstudio.read_inputs(inputs)
     except ReportedlyError as exc:
         raise _studio_fail(exc) from None
+    if predictions is not None and predict_with is not None:
+        raise fail("give --predictions FILE or --predict SYSTEM, not both", "RPT-CLI-OPTION")
     preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
+    if predict_with is not None:
+        from reportedly.cli.predict import DEFAULT_CACHE, load_for_cli
+
+        predictor = load_for_cli(predict_with, schema, corpus=None, cache=DEFAULT_CACHE)
+        preds = predictor.predict(docs)
+        system = system or predictor.name
     conn = _connect(root, url)
     try:
         found = studio_client.require_project(conn, project)
