@@ -56,8 +56,8 @@ DbOption = Annotated[
 LocalBackendOption = Annotated[
     bool,
     typer.Option(
-        help="Let projects connect a model backend on this machine (`studio backend`); Label Studio "
-        "otherwise refuses loopback and private addresses for model backends."
+        help="Let projects connect a model backend on this machine's loopback (`studio backend`); Label "
+        "Studio otherwise refuses loopback (private networks stay refused)."
     ),
 ]
 
@@ -219,6 +219,13 @@ def studio_setup(
     db: DbOption = None,
     port: Annotated[int, typer.Option(help="With --round: the first annotator's port.")] = 8101,
     local_backend: LocalBackendOption = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="URL of a model backend (`studio backend`) that pre-annotates each task as it is opened; "
+            "its secret, if any, from REPORTEDLY_STUDIO_BACKEND_SECRET."
+        ),
+    ] = None,
 ) -> None:
     """Create the project, or update it (matched by title): labeling config and instructions.
 
@@ -254,6 +261,7 @@ def studio_setup(
             description=f"reportedly: claims, sources and hedges (schema {schema.version})",
             overlap=overlap,
         )
+        connected = _connect_backend(conn, result.project.id, backend) if backend else ""
     except StudioError as exc:
         raise _studio_fail(exc) from None
     action = (
@@ -265,6 +273,17 @@ def studio_setup(
         f"project {project!r} (id {result.project.id}) {action}: {conn.url}/projects/{result.project.id}",
         highlight=False,
     )
+    if connected:
+        console.print(connected, highlight=False)
+
+
+def _connect_backend(conn: studio_client.Connection, project_id: int, url: str) -> str:
+    from reportedly.studio import backend as studio_backend
+
+    secret = studio_backend.secret_from_env()
+    system = studio_backend.backend_system(url, secret)
+    studio_backend.connect_backend(conn, project_id, url, title=system, secret=secret)
+    return f"model backend {system} at {url} connected: each task is pre-annotated when it is opened"
 
 
 @studio_app.command("invite")

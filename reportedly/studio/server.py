@@ -47,6 +47,19 @@ LEAKY_ENV = ("HOST", "PORT", "USERNAME", "PASSWORD", "USER_TOKEN")
 READY_LINE = re.compile(r"Starting development server at (http://[^\s/]+)/?")
 # No calls home: version check, analytics and error reports (server and editor) are off.
 QUIET_ENV = {"LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": ""}
+# Label Studio refuses any URL on a reserved network (model backends, and the webhook it registers
+# for each) and offers no switch for loopback alone: its own list of reserved networks
+# (core/utils/io.py: validate_ip, 1.23.2) is given back to it without 127.0.0.0/8 and ::1.
+BANNED_BUT_LOOPBACK = (
+    "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,169.254.0.0/16,172.16.0.0/12,192.0.0.0/24,192.0.2.0/24,"
+    "192.88.99.0/24,192.168.0.0/16,198.18.0.0/15,198.51.100.0/24,203.0.113.0/24,224.0.0.0/4,233.252.0.0/24,"
+    "240.0.0.0/4,255.255.255.255/32,::/128,::ffff:0:0/96,::ffff:0:0:0/96,64:ff9b::/96,64:ff9b:1::/48,"
+    "100::/64,2001:0000::/32,2001:20::/28,2001:db8::/32,2002::/16,fc00::/7,fe80::/10,ff00::/8"
+)
+LOOPBACK_BACKENDS_ENV = {
+    "LABEL_STUDIO_USE_DEFAULT_BANNED_SUBNETS": "false",
+    "LABEL_STUDIO_USER_ADDITIONAL_BANNED_SUBNETS": BANNED_BUT_LOOPBACK,
+}
 START_TIMEOUT_S = 300.0  # a first start migrates the database: about a minute, more on a slow disk
 
 
@@ -246,8 +259,8 @@ def child_env(
     from reportedly.studio.database import database_env
 
     out = database_env(database, {k: v for k, v in env.items() if k not in LEAKY_ENV})
-    if loopback_backends:  # Label Studio refuses model backends on loopback unless told otherwise
-        out["LABEL_STUDIO_ML_BLOCK_LOCAL_IP"] = "false"
+    if loopback_backends:
+        out.update(LOOPBACK_BACKENDS_ENV)
     out.update(
         {
             "LABEL_STUDIO_USERNAME": credentials.username,
