@@ -23,6 +23,7 @@ from reportedly.studio.server import StudioError
 CONFIG = (PACKAGE_ROOT / "schema" / "labelstudio.xml").read_text(encoding="utf-8")
 TEXT = "Officials said the bridge may reopen next week, according to a ministry statement."
 SECRET = "a-shared-secret-of-some-length-42"
+HTTP = httpx.Client(timeout=120)  # a loaded machine answers slowly
 
 
 class RunningBackend:
@@ -53,23 +54,23 @@ def backends(schema: Schema) -> Iterator[dict[str, RunningBackend]]:
 
 def test_the_protocol_answers_as_label_studio_expects(backends: dict[str, RunningBackend], schema: Schema) -> None:
     url = backends["open"].url
-    assert httpx.get(f"{url}/health").json() == {"status": "UP", "model_class": "reportedly", "model_version": "rules"}
-    setup = httpx.post(f"{url}/setup", json={"project": "1.1", "schema": CONFIG, "access_token": "not-kept"})
+    assert HTTP.get(f"{url}/health").json() == {"status": "UP", "model_class": "reportedly", "model_version": "rules"}
+    setup = HTTP.post(f"{url}/setup", json={"project": "1.1", "schema": CONFIG, "access_token": "not-kept"})
     assert setup.json() == {"model_version": "rules"}
     tasks = [{"id": 7, "data": {"text": TEXT, "doc_id": "wire-0042"}}, {"id": 8, "data": {"text": "Nothing here."}}]
-    answer = httpx.post(f"{url}/predict", json={"tasks": tasks, "label_config": CONFIG}).json()
+    answer = HTTP.post(f"{url}/predict", json={"tasks": tasks, "label_config": CONFIG}).json()
     expected = RulesSystem().predict([Document("wire-0042", TEXT, {}), Document("task-8", "Nothing here.", {})])
     assert answer["results"] == [document_to_prediction(doc, schema, "rules") for doc in expected]
     assert {r["value"]["text"] for r in answer["results"][0]["result"] if "value" in r} >= {"Officials", "may"}
-    bad = httpx.post(f"{url}/predict", json={"tasks": [{"id": 1, "data": {}}]})
+    bad = HTTP.post(f"{url}/predict", json={"tasks": [{"id": 1, "data": {}}]})
     assert bad.status_code == 400 and "RPT-STUDIO-BACKEND" in bad.text
 
 
 def test_a_guarded_backend_wants_its_secret(backends: dict[str, RunningBackend]) -> None:
     url = backends["guarded"].url
-    assert httpx.get(f"{url}/health").status_code == 401
-    assert httpx.post(f"{url}/predict", json={"tasks": []}, auth=("reportedly", "wrong")).status_code == 401
-    assert httpx.get(f"{url}/health", auth=("reportedly", SECRET)).status_code == 200
+    assert HTTP.get(f"{url}/health").status_code == 401
+    assert HTTP.post(f"{url}/predict", json={"tasks": []}, auth=("reportedly", "wrong")).status_code == 401
+    assert HTTP.get(f"{url}/health", auth=("reportedly", SECRET)).status_code == 200
     with pytest.raises(StudioError) as caught:
         check_binding("0.0.0.0", None)
     assert caught.value.code == "RPT-STUDIO-BACKEND" and SECRET_ENV in str(caught.value)

@@ -117,6 +117,7 @@ def predictions_for(tasks: Sequence[Mapping[str, Any]], system: Predicting, sche
 def create_app(system: Predicting, schema: Schema, *, secret: str | None = None) -> Any:
     """The Starlette application of the protocol."""
     from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route
@@ -143,7 +144,7 @@ def create_app(system: Predicting, schema: Schema, *, secret: str | None = None)
             tasks = body.get("tasks") if isinstance(body, dict) else None
             if not isinstance(tasks, list):
                 raise ValueError("the body has no list of tasks")
-            results = predictions_for(tasks, system, schema)
+            results = await run_in_threadpool(predictions_for, tasks, system, schema)  # health stays responsive
         except ValueError as exc:
             return JSONResponse({"error": f"RPT-STUDIO-BACKEND: {exc}"}, status_code=400)
         return JSONResponse({"results": results, "model_version": system.name})
