@@ -327,6 +327,24 @@ STUDIO: dict[str, Code] = {
     "RPT-STUDIO-EXPORT": error(
         "the project export failed or is not a list of tasks", "run `reportedly studio pull` again"
     ),
+    "RPT-STUDIO-DB": error(
+        "the Label Studio database URL is invalid, unreachable, or not the one the server runs on",
+        "give --db postgresql://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD); docs/annotation-team.md",
+    ),
+    "RPT-STUDIO-POSTGRES": error(
+        "a local PostgreSQL cluster could not be made or started", "read the PostgreSQL output shown in the message"
+    ),
+    "RPT-STUDIO-POSTGRES-MISSING": error(
+        "PostgreSQL's programs (initdb, pg_ctl) are not installed", "install PostgreSQL (apt-get install postgresql)"
+    ),
+    "RPT-STUDIO-ROUND": error(
+        "an annotation round is missing, not running, or its annotators do not fit",
+        "set the round up with `reportedly studio setup --round NAME --annotators a1,a2`, or do what the message says",
+    ),
+    "RPT-STUDIO-BACKEND": error(
+        "the model backend cannot be served, reached or connected",
+        "start it with `reportedly studio backend SYSTEM` (beyond loopback with REPORTEDLY_STUDIO_BACKEND_SECRET set)",
+    ),
 }
 
 # Publishing the dataset (reportedly.publish).
