@@ -31,10 +31,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-import krippendorff
-import numpy as np
-from sklearn.metrics import cohen_kappa_score
-
 from reportedly.corpus import Layers
 from reportedly.document import Document, Relation, Span
 from reportedly.incidents import Incident, ReportedlyError
@@ -143,6 +139,8 @@ def _kappa(a: list[str], b: list[str]) -> float | None:
         return None
     if len(set(a) | set(b)) == 1:
         return 1.0  # every item got the same single value from both: perfect, kappa undefined (0/0)
+    from sklearn.metrics import cohen_kappa_score  # slow to import: only when kappa is computed
+
     return float(cohen_kappa_score(a, b))
 
 
@@ -197,6 +195,9 @@ def compare_pair(
 
 def krippendorff_alphas(layers: Layers, schema: Schema) -> dict[str, float | None]:
     """Nominal alpha per attribute over spans (label+boundaries) marked by at least two annotators."""
+    import krippendorff  # slow to import (with numpy): only when alphas are computed
+    import numpy as np
+
     names = sorted(layers)
     alphas: dict[str, float | None] = {}
     for attr in schema.attributes:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from reportedly.corpus import Corpus
 from reportedly.schema import Schema
-from reportedly.scoring.evaluate import evaluate
 from reportedly.scoring.result import EvalResult, Interval
 
 HEADLINE = "spans_strict_micro_f"
@@ -45,6 +44,8 @@ def build(
     corpus: Path, folder: Path, schema: Schema, *, split: str = "test", resamples: int = RESAMPLES, seed: int = 0
 ) -> list[Entry]:
     """Rank by the headline's point value, then one bootstrap run per system (paired with the best)."""
+    from reportedly.scoring.evaluate import evaluate  # numpy and scipy: not at `reportedly --help`
+
     found = dict(systems(folder, split))
     if not found:
         return []

@@ -1,19 +1,23 @@
-"""Pytest plugin: one real Label Studio server per test session, for the tests marked ``studio``.
+"""Pytest plugin: one real Label Studio server per database per test session, for the tests marked ``studio``.
 
-A migrated, user-less data folder is cached in ``.cache/`` (git-ignored) and copied for each
-session, so a session starts the server in seconds; a clean clone (CI) makes the cache first, which
-takes about a minute. The server binds 127.0.0.1 on a free port, gets a fresh admin and token, and
-is stopped by pid when the session ends. When a studio test fails, the server log's tail is added
-to its report.
+Every test that uses the ``studio`` fixture runs twice: against Label Studio on SQLite and on
+PostgreSQL (``-k sqlite`` or ``-k postgresql`` picks one). A migrated, user-less SQLite data folder
+and a stopped PostgreSQL cluster holding a migrated template database are cached in ``.cache/``
+(git-ignored) and copied for each session, so a session starts each server in seconds; a clean
+clone (CI) makes the caches first, about a minute each. The servers bind 127.0.0.1 on free ports,
+get a fresh admin and token, and are stopped by pid when their group of tests ends. When a studio
+test fails, the server log's tail is added to its report.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -26,10 +30,14 @@ from reportedly.document import Document, Relation, make_span
 from reportedly.incidents import ReportedlyError
 from reportedly.studio import server as studio_server
 from reportedly.studio.client import Connection, connect
+from reportedly.studio.cluster import LocalCluster, server_version
+from reportedly.studio.database import Database, PostgresDatabase, migrate_database
 from reportedly.studio.server import ServeResult, StudioPaths
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / ".cache" / f"labelstudio-{version('label-studio')}-template"
+DATABASES = ("sqlite", "postgresql")
+TEMPLATE_DATABASE = "labelstudio_template"
 
 
 def free_port() -> int:
@@ -53,6 +61,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 class StudioServer:
     paths: StudioPaths
     result: ServeResult
+    database: Database = None
 
     @property
     def url(self) -> str:
@@ -76,18 +85,84 @@ def studio_template() -> Path:
     return TEMPLATE
 
 
-_servers: list[StudioServer] = []
+def cached_cluster() -> Path:
+    """A stopped PostgreSQL cluster with Label Studio's tables in its template database (made once)."""
+    cached = ROOT / ".cache" / f"postgresql-{server_version()}-labelstudio-{version('label-studio')}-cluster"
+    if (cached / "data" / "PG_VERSION").exists():
+        return cached
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{cached.name}.", dir=cached.parent))
+    os.chmod(building, 0o755)  # the cluster inside is private; under root its owner must get there
+    cluster = LocalCluster.create(building / "cluster")
+    try:
+        cluster.start(free_port())
+        migrate_database(cluster.create_database(TEMPLATE_DATABASE), env=clean_env())
+    finally:
+        cluster.stop()
+    try:
+        cluster.folder.rename(cached)
+    except OSError:  # another session made it first
+        if not cached.exists():
+            raise
+    shutil.rmtree(building, ignore_errors=True)
+    return cached
 
 
 @pytest.fixture(scope="session")
-def studio(tmp_path_factory: pytest.TempPathFactory, studio_template: Path) -> Iterator[StudioServer]:
-    """A running Label Studio with its own data folder, admin and token."""
-    paths = StudioPaths(tmp_path_factory.mktemp("studio") / ".studio")
+def postgres_cluster() -> Iterator[LocalCluster]:
+    """A throwaway PostgreSQL on 127.0.0.1 (a copy of the cached cluster, outside pytest's private
+    temporary folder so that the ``postgres`` user can reach it when the tests run as root)."""
+    source = cached_cluster()
+    folder = Path(tempfile.mkdtemp(prefix="reportedly-test-postgresql-"))
+    os.chmod(folder, 0o755)
+    cluster = LocalCluster.copy_of(source, folder / "cluster")
     try:
-        result = studio_server.serve(paths, port=free_port(), template=studio_template, env=clean_env(), timeout=240)
+        cluster.start(free_port())
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", params=DATABASES)
+def studio_database(request: pytest.FixtureRequest) -> Callable[[], Database]:
+    """Makes a fresh Label Studio database of one kind: None (SQLite in the data folder) or a
+    PostgreSQL database copied from the migrated template."""
+    if request.param == "sqlite":
+        return lambda: None
+    cluster: LocalCluster = request.getfixturevalue("postgres_cluster")
+    made = iter(range(1, 1000))
+
+    def fresh() -> PostgresDatabase:
+        return cluster.create_database(f"studio_{next(made)}", template=TEMPLATE_DATABASE)
+
+    return fresh
+
+
+_servers: list[StudioServer] = []
+
+
+def start_server(root: Path, database: Database, template: Path, **options: Any) -> ServeResult:
+    """A Label Studio server for ``root`` on ``database``, or the test fails with its log."""
+    paths = StudioPaths(root)
+    try:
+        return studio_server.serve(
+            paths, port=free_port(), template=template, env=clean_env(), timeout=240, database=database, **options
+        )
     except ReportedlyError as exc:
         pytest.fail(f"Label Studio did not start: {exc}\n--- {paths.log} ---\n{studio_server.log_tail(paths.log)}")
-    server = StudioServer(paths, result)
+
+
+@pytest.fixture(scope="session")
+def studio(
+    tmp_path_factory: pytest.TempPathFactory, studio_template: Path, studio_database: Callable[[], Database]
+) -> Iterator[StudioServer]:
+    """A running Label Studio with its own data folder, database, admin and token; model backends on
+    this machine may connect to it."""
+    paths = StudioPaths(tmp_path_factory.mktemp("studio") / ".studio")
+    database = studio_database()
+    result = start_server(paths.root, database, studio_template, loopback_backends=True)
+    server = StudioServer(paths, result, database)
     _servers.append(server)
     try:
         yield server

@@ -312,3 +312,9 @@ def test_cli_agree_and_adjudicate_round(tmp_path: Path, schema: Schema) -> None:
     assert gold.provenance["method"] == "two passes, adjudicated"
     assert any(s.label == "HEDGE" for s in gold.spans)
     assert (tmp_path / "adjudication" / "d1.json").exists()
+
+
+def test_the_command_line_offers_the_averages_of_the_library() -> None:
+    from reportedly.cli.annotation import AverageOption  # kept apart so that --help needs no numpy
+
+    assert [a.value for a in AverageOption] == [a.value for a in Average]

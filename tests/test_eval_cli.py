@@ -94,7 +94,9 @@ def test_out_writes_three_reports_and_vs_adds_a_comparison(tmp_path: Path) -> No
         ],
     )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.json", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["docs", "report.html", "report.json", "report.md"]
+    links = re.findall(r'href="(docs/[^"]+\.html)"', (out / "report.html").read_text(encoding="utf-8"))
+    assert links and all((out / link).is_file() for link in links)  # a gold-vs-prediction view per worst document
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert sorted(data) == [
         "ci",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from reportedly.cli import app
 from reportedly.incidents import ReportedlyError
 from reportedly.studio import server as studio_server
 from reportedly.studio.client import connect, require_project
+from reportedly.studio.database import Database
 from reportedly.studio.server import StudioPaths
 
 pytestmark = pytest.mark.studio
@@ -43,26 +45,50 @@ def test_serve_binds_loopback_and_keeps_the_token_private(studio: StudioServer) 
     kept = json.loads(studio.paths.credentials.read_text())
     assert kept["token"] == studio.token and len(studio.token) == 40 and kept["password"]
     assert studio.result.first_start is False  # the cached template was copied: no migrations
-    assert studio_server.running_server(studio.paths) is not None
+    running = studio_server.running_server(studio.paths)
+    assert running is not None
+    if studio.database is None:
+        assert running.database == "sqlite" and (studio.paths.data_dir / "label_studio.sqlite3").exists()
+    else:  # the database is PostgreSQL's, and its password stays out of server.json
+        assert running.database == studio.database.display() and studio.database.password
+        assert studio.database.password not in studio.paths.server.read_text()
+        assert not (studio.paths.data_dir / "label_studio.sqlite3").exists()
+        with studio.database.connect() as conn:
+            [(users,)] = conn.execute("SELECT count(*) FROM htx_user").fetchall()
+        assert users == 1  # the admin made on this start lives in PostgreSQL
 
 
 def test_serve_again_finds_it_running_and_never_prints_the_token(studio: StudioServer) -> None:
-    output = CliRunner().invoke(app, ["studio", "serve", "--dir", str(studio.paths.root)], env=clean_env())
+    db = (
+        ["--db", f"postgresql://postgres@127.0.0.1:{studio.database.port}/{studio.database.name}"]
+        if studio.database
+        else []
+    )
+    env = clean_env(PGPASSWORD=studio.database.password) if studio.database else clean_env()
+    output = CliRunner().invoke(app, ["studio", "serve", "--dir", str(studio.paths.root), *db], env=env)
     assert output.exit_code == 0, output.output
     assert "already running" in output.output and studio.url in output.output
+    expected = studio.database.display() if studio.database else "sqlite"
+    assert f"database {expected}" in output.output
+    assert not studio.database or studio.database.password not in output.output
     assert studio.token not in output.output and f"{studio.token[:4]}…" in output.output
     assert "credentials.json" in output.output
     status = CliRunner().invoke(app, ["studio", "status", "--dir", str(studio.paths.root)])
     assert status.exit_code == 0 and studio.url in status.output
 
 
-def test_busy_port_then_stop_by_pid(tmp_path: Path, studio_template: Path) -> None:
+def test_busy_port_then_stop_by_pid(
+    tmp_path: Path, studio_template: Path, studio_database: Callable[[], Database]
+) -> None:
     paths = StudioPaths(tmp_path / ".studio")
+    database = studio_database()
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", free_port()))
         busy.listen()
         wanted = busy.getsockname()[1]
-        result = studio_server.serve(paths, port=wanted, template=studio_template, env=clean_env(), timeout=240)
+        result = studio_server.serve(
+            paths, port=wanted, template=studio_template, env=clean_env(), timeout=240, database=database
+        )
     try:
         assert result.started and result.info.port != wanted  # it moved on, and we read where to
         assert studio_server.http_status(f"{result.info.url}/health") == 200

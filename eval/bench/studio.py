@@ -16,6 +16,9 @@ times:
 after the pull. The last line is ``our_share=<percent>`` (the target is below 10%).
 
     .venv/bin/python eval/bench/studio.py [--docs 2000] [--seed 0] [--cold]
+
+``--team`` runs the team scenario instead (:mod:`studio_team`): ``--annotators`` annotators each
+submit every one of ``--tasks`` tasks from concurrent clients, on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -125,8 +128,19 @@ def main() -> int:
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cold", action="store_true", help="also time a first start without the template")
+    parser.add_argument("--team", action="store_true", help="the team scenario: SQLite against PostgreSQL")
+    parser.add_argument("--annotators", type=int, default=10, help="team: annotators (= concurrent clients)")
+    parser.add_argument("--tasks", type=int, default=500, help="team: tasks, each annotated by every annotator")
     args = parser.parse_args()
     schema = load_schema()
+    if args.team:
+        from studio_team import run_team
+
+        if not (TEMPLATE / "label_studio.sqlite3").exists():
+            server.migrate_template(TEMPLATE)
+        rng = random.Random(args.seed)
+        docs = [make_document(i, rng, sentences=3) for i in range(args.tasks)]
+        return run_team(docs, schema, CONFIG, annotators=args.annotators, sqlite_template=TEMPLATE)
     work = Path(tempfile.mkdtemp(prefix="reportedly-bench-studio-"))
     print(
         f"Label Studio {version('label-studio')}, label-studio-sdk {version('label-studio-sdk')}; "

@@ -1,10 +1,6 @@
-"""Bundled baseline systems; each exposes ``predict(documents) -> documents``."""
+"""Extraction systems: the registry (:mod:`.registry`), trained model folders (:mod:`.models`) and
+:func:`reportedly.load_system` (:mod:`.system`); each system's code is in its own module."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-
-from reportedly.document import Document
-
-Predictor = Callable[[Sequence[Document]], list[Document]]
-SYSTEMS = ("rules", "crf", "encoder")
+BUNDLED = ("rules", "crf", "encoder")  # run by `reportedly baseline` / `make baselines`

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ import sklearn_crfsuite
 from reportedly.baselines import bio
 from reportedly.baselines.features import Tokenized, token_features
 from reportedly.baselines.heads import Heads
+from reportedly.baselines.progress import TrainingProgress
 from reportedly.document import Document, Span, document_to_dict
 from reportedly.schema import Schema
 
@@ -79,17 +80,21 @@ def train(
     *,
     seed: int = 13,
     max_iterations: int = 100,
+    on_progress: Callable[[TrainingProgress], None] | None = None,
 ) -> CrfModel:
     """Fit one CRF per label (c1/c2 tuned on dev when dev is given) and the attribute/relation heads."""
     model = CrfModel(settings={"seed": seed, "max_iterations": max_iterations, "chosen": {}})
-    for label in schema.label_names:
+    grid = GRID if dev_docs else GRID[1:2]
+    for number, label in enumerate(schema.label_names, start=1):
         xs, ys = _sequences(train_docs, label)
         best: tuple[float, Any, tuple[float, float]] | None = None
-        for c1, c2 in GRID if dev_docs else GRID[1:2]:
+        for step, (c1, c2) in enumerate(grid, start=1):
             crf = sklearn_crfsuite.CRF(
                 algorithm="lbfgs", c1=c1, c2=c2, max_iterations=max_iterations, all_possible_transitions=True
             )
             crf.fit(xs, ys)
+            if on_progress is not None:
+                on_progress(TrainingProgress(number, len(schema.label_names), step, len(grid), stage="label"))
             if not dev_docs:
                 best = (0.0, crf, (c1, c2))
                 break
@@ -136,15 +141,4 @@ def load(path: Path) -> CrfModel:
     model = pickle.loads(Path(path).read_bytes())
     if not isinstance(model, CrfModel):
         raise TypeError(f"{path} does not hold a CRF model")
-    return model
-
-
-def train_or_load(
-    train_docs: Sequence[Document], dev_docs: Sequence[Document], schema: Schema, *, cache: Path, seed: int = 13
-) -> CrfModel:
-    path = Path(cache) / "crf" / f"{fingerprint(train_docs, dev_docs, schema, seed=seed)}.pkl"
-    if path.exists():
-        return load(path)
-    model = train(train_docs, dev_docs, schema, seed=seed)
-    save(model, path)
     return model

@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 
 from reportedly.baselines import bio
 from reportedly.baselines.heads import Heads
+from reportedly.baselines.progress import TrainingProgress
 from reportedly.document import Document, Span, document_to_dict
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
@@ -150,31 +151,53 @@ class EncoderModel:
     heads: Heads
     settings: dict[str, Any]
 
-    def predict(self, documents: Sequence[Document], schema: Schema) -> list[Document]:
+    def predict(self, documents: Sequence[Document], schema: Schema, *, batch_size: int = 32) -> list[Document]:
+        """Tag every document; chunks of all documents run through the encoder ``batch_size`` at a
+        time, shortest first so that padding stays small (``batch_size=1`` is one chunk per call)."""
         torch = _torch()
         self.tagger.encoder.eval()
+        pieces = [
+            chunk for index, doc in enumerate(documents) for chunk in chunks(doc.text, self.tagger.tokenizer, index)
+        ]
+        scored: list[tuple[list[tuple[int, int]], list[list[list[float]]]]] = [([], [])] * len(pieces)
+        by_length = sorted(range(len(pieces)), key=lambda k: pieces[k].end - pieces[k].start)
+        with torch.inference_mode():
+            for first in range(0, len(by_length), max(1, batch_size)):
+                group = by_length[first : first + max(1, batch_size)]
+                batch = self.tagger.tokenizer(
+                    [documents[pieces[k].doc_index].text[pieces[k].start : pieces[k].end] for k in group],
+                    return_offsets_mapping=True,
+                    truncation=True,
+                    max_length=MAX_TOKENS,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                logits = torch.log_softmax(self.tagger.logits(batch), dim=-1)
+                for row, k in enumerate(group):
+                    offsets = batch["offset_mapping"][row].tolist()
+                    mask = batch["attention_mask"][row].tolist()
+                    real = [i for i, (o, m) in enumerate(zip(offsets, mask, strict=True)) if m and o[0] != o[1]]
+                    scored[k] = ([(offsets[i][0], offsets[i][1]) for i in real], logits[row, real].tolist())
+        by_document: dict[int, list[tuple[Chunk, list[tuple[int, int]], list[list[list[float]]]]]] = {}
+        for chunk, (offsets, scores) in zip(pieces, scored, strict=True):
+            by_document.setdefault(chunk.doc_index, []).append((chunk, offsets, scores))
         out = []
-        with torch.no_grad():
-            for index, doc in enumerate(documents):
-                spans: list[Span] = []
-                counts: dict[str, int] = {}
-                sentence_starts = {start for start, _ in sentences(doc.text)}
-                for chunk in chunks(doc.text, self.tagger.tokenizer, index):
-                    batch = self.tagger.encode(doc.text, chunk)
-                    offsets = [tuple(o) for o in batch["offset_mapping"][0].tolist()]
-                    scores = torch.log_softmax(self.tagger.logits(batch)[0], dim=-1).tolist()
-                    real = [(i, o) for i, o in enumerate(offsets) if o[0] != o[1]]
-                    places = [(chunk.start + s, chunk.start + e) for _, (s, e) in real]
-                    for k, label in enumerate(self.tagger.labels):
-                        tags = viterbi([scores[i][k] for i, _ in real], [p[0] in sentence_starts for p in places])
-                        for start, end in bio.decode(places, tags):
-                            start, end = _snap(doc.text, start, end)
-                            prefix = {"CUE": "U"}.get(label, label[0])
-                            counts[prefix] = counts.get(prefix, 0) + 1
-                            spans.append(Span(f"{prefix}{counts[prefix]}", label, start, end, doc.text[start:end]))
-                provenance = {"layer": "prediction", "system": SYSTEM, "version": VERSION}
-                bare = Document(doc.id, doc.text, doc.meta, tuple(_no_crossing(spans)), (), provenance)
-                out.append(self.heads.apply(bare, schema))
+        for index, doc in enumerate(documents):
+            spans: list[Span] = []
+            counts: dict[str, int] = {}
+            sentence_starts = {start for start, _ in sentences(doc.text)}
+            for chunk, offsets, scores in by_document.get(index, []):
+                places = [(chunk.start + s, chunk.start + e) for s, e in offsets]
+                for k, label in enumerate(self.tagger.labels):
+                    tags = viterbi([row[k] for row in scores], [p[0] in sentence_starts for p in places])
+                    for start, end in bio.decode(places, tags):
+                        start, end = _snap(doc.text, start, end)
+                        prefix = {"CUE": "U"}.get(label, label[0])
+                        counts[prefix] = counts.get(prefix, 0) + 1
+                        spans.append(Span(f"{prefix}{counts[prefix]}", label, start, end, doc.text[start:end]))
+            provenance = {"layer": "prediction", "system": SYSTEM, "version": VERSION}
+            bare = Document(doc.id, doc.text, doc.meta, tuple(_no_crossing(spans)), (), provenance)
+            out.append(self.heads.apply(bare, schema))
         return out
 
 
@@ -231,8 +254,16 @@ def train(
     batch_size: int = 8,
     max_steps: int | None = None,
     device: str | None = None,
+    checkpoints: Path | None = None,
+    resume_key: str = "",
+    on_progress: Callable[[TrainingProgress], None] | None = None,
 ) -> EncoderModel:
-    """Fine-tune the tagger on ``train_docs`` and fit the attribute/relation heads."""
+    """Fine-tune the tagger on ``train_docs`` and fit the attribute/relation heads.
+
+    With ``checkpoints``, the whole training state (weights, optimiser, shuffling and dropout
+    random states) is saved there after every epoch, and a later call with the same
+    ``resume_key`` carries on from the last one: the result equals an uninterrupted run.
+    """
     torch = _torch()
     random.seed(seed)
     torch.manual_seed(seed)
@@ -248,11 +279,20 @@ def train(
     loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
     order = random.Random(seed)
     steps = 0
+    first_epoch = 0
+    saved = _last_checkpoint(checkpoints, resume_key) if checkpoints is not None else None
+    if saved is not None:
+        tagger.load_state(saved["tagger"])
+        optimiser.load_state_dict(saved["optimiser"])
+        order.setstate(_as_state(saved["order"]))
+        torch.set_rng_state(saved["torch_rng"])
+        first_epoch, steps = saved["epoch"], saved["steps"]
+    per_epoch = -(-len(examples) // batch_size)
     tagger.encoder.train()
-    for _ in range(epochs):
+    for epoch in range(first_epoch, epochs):
         shuffled = examples[:]
         order.shuffle(shuffled)
-        for first in range(0, len(shuffled), batch_size):
+        for number, first in enumerate(range(0, len(shuffled), batch_size), start=1):
             optimiser.zero_grad()
             loss: Any = 0.0
             for batch, target in shuffled[first : first + batch_size]:
@@ -262,8 +302,12 @@ def train(
             loss.backward()
             optimiser.step()
             steps += 1
+            if on_progress is not None:
+                on_progress(TrainingProgress(epoch + 1, epochs, number, per_epoch, float(loss.detach()), first_epoch))
             if max_steps is not None and steps >= max_steps:
                 break
+        if checkpoints is not None:
+            _save_checkpoint(checkpoints, resume_key, epoch + 1, steps, tagger, optimiser, order)
         if max_steps is not None and steps >= max_steps:
             break
     heads = Heads(seed=seed).fit(train_docs, schema)
@@ -276,6 +320,41 @@ def train(
         "model_sha256": MODEL_SHA256,
     }
     return EncoderModel(tagger, heads, settings)
+
+
+def _save_checkpoint(
+    folder: Path, key: str, epoch: int, steps: int, tagger: Tagger, optimiser: Any, order: random.Random
+) -> None:
+    torch = _torch()
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {
+        "key": key,
+        "epoch": epoch,
+        "steps": steps,
+        "tagger": tagger.state(),
+        "optimiser": optimiser.state_dict(),
+        "order": order.getstate(),
+        "torch_rng": torch.get_rng_state(),
+    }
+    path = folder / f"epoch-{epoch:03d}.pt"
+    torch.save(state, path.with_suffix(".tmp"))
+    path.with_suffix(".tmp").replace(path)
+    for older in folder.glob("epoch-*.pt"):
+        if older != path:
+            older.unlink()  # one checkpoint is enough to resume; each is the size of the model
+
+
+def _last_checkpoint(folder: Path, key: str) -> dict[str, Any] | None:
+    found = sorted(folder.glob("epoch-*.pt")) if folder.is_dir() else []
+    if not found:
+        return None
+    state: dict[str, Any] = _torch().load(found[-1], map_location="cpu", weights_only=True)
+    return state if state.get("key") == key else None
+
+
+def _as_state(value: Any) -> Any:
+    """``random.Random.getstate()`` comes back from a checkpoint with lists where it had tuples."""
+    return tuple(_as_state(v) for v in value) if isinstance(value, list | tuple) else value
 
 
 def fingerprint(train_docs: Sequence[Document], schema: Schema, **settings: Any) -> str:
@@ -310,16 +389,3 @@ def load(folder: Path, schema: Schema, device: str | None = None) -> EncoderMode
     heads = pickle.loads((folder / "heads.pkl").read_bytes())
     settings = json.loads((folder / "settings.json").read_text())
     return EncoderModel(tagger, heads, settings)
-
-
-def train_or_load(
-    train_docs: Sequence[Document], schema: Schema, *, cache: Path, epochs: int = EPOCHS, seed: int = 13
-) -> EncoderModel:
-    folder = (
-        Path(cache) / "encoder" / fingerprint(train_docs, schema, epochs=epochs, seed=seed, learning_rate=LEARNING_RATE)
-    )
-    if (folder / "settings.json").exists():
-        return load(folder, schema)
-    model = train(train_docs, schema, epochs=epochs, seed=seed)
-    save(model, folder)
-    return model

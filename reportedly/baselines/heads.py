@@ -83,12 +83,17 @@ class Heads:
         """Fill attributes and relations for the spans of ``doc``."""
         t = Tokenized(doc)
         claims = [s for s in doc.spans if s.label == "CLAIM"]
+        # one classifier call per attribute for the whole document (a call per span costs more than its work)
+        features = [span_features(t, span, claims) for span in doc.spans]
+        values: dict[tuple[int, str], str] = {}
+        for attr in schema.attributes:
+            rows = [i for i, span in enumerate(doc.spans) if span.label == attr.label]
+            if rows:
+                predicted = _predict(self.attributes[attr.name], [features[i] for i in rows])
+                values.update({(i, attr.name): str(value) for i, value in zip(rows, predicted, strict=True)})
         spans = []
-        for span in doc.spans:
-            attrs = {}
-            feats = span_features(t, span, claims)
-            for attr in schema.attributes_of(span.label):
-                attrs[attr.name] = str(_predict(self.attributes[attr.name], [feats])[0])
+        for i, span in enumerate(doc.spans):
+            attrs = {a.name: values[(i, a.name)] for a in schema.attributes_of(span.label)}
             spans.append(Span(span.id, span.label, span.start, span.end, span.text, attrs))
         relations: list[Relation] = []
         for rel in schema.relations:

@@ -29,10 +29,21 @@ def phrases(name: str) -> dict[tuple[str, ...], str]:
     return table
 
 
+_LONGEST: dict[int, tuple[dict[tuple[str, ...], str], int]] = {}
+
+
+def _longest(table: dict[tuple[str, ...], str]) -> int:
+    """The longest phrase of a table, computed once per table (kept alive here, so its id stays its own)."""
+    known = _LONGEST.get(id(table))
+    if known is None or known[0] is not table:
+        known = _LONGEST[id(table)] = (table, max((len(k) for k in table), default=0))
+    return known[1]
+
+
 def find(words: list[str], table: dict[tuple[str, ...], str], lo: int = 0, hi: int | None = None) -> list[Match]:
     """Non-overlapping matches in ``words[lo:hi]``, longest phrase first at each position."""
     hi = len(words) if hi is None else hi
-    longest = max((len(k) for k in table), default=0)
+    longest = _longest(table)
     found: list[Match] = []
     i = lo
     while i < hi:

@@ -11,6 +11,7 @@ to pre-annotate Label Studio tasks.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -201,10 +202,10 @@ class RulesTagger:
         claims: list[tuple[Span, bool]] = []  # (claim, attributed)
         sources: list[Span] = []
         for sent_start, sent_end in sentences(text):
-            idx = [i for i, s in enumerate(starts) if sent_start <= s < sent_end]
-            if not idx:
+            first, stop = bisect_left(starts, sent_start), bisect_left(starts, sent_end)  # tokens in the sentence
+            if first == stop:
                 continue
-            sentence = _Sentence(sent_start, sent_end, idx[0], idx[-1])
+            sentence = _Sentence(sent_start, sent_end, first, stop - 1)
             self._sentence(doc, sentence, offsets, surface, words, out, claims, sources)
         self._hedges(offsets, words, out, claims)
         self._coreference(out, sources)

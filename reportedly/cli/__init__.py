@@ -10,8 +10,10 @@ from reportedly.cli import corpus as _corpus  # noqa: F401
 from reportedly.cli import demo as _demo  # noqa: F401
 from reportedly.cli import eval as _eval  # noqa: F401
 from reportedly.cli import leaderboard as _leaderboard  # noqa: F401
+from reportedly.cli import predict as _predict  # noqa: F401
 from reportedly.cli import publish as _publish  # noqa: F401
 from reportedly.cli import studio as _studio  # noqa: F401
+from reportedly.cli import studio_backend as _studio_backend  # noqa: F401
 from reportedly.cli.app import app
 
 __all__ = ["app", "main"]

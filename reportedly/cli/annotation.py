@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from reportedly.adjudicate import decide_folder, merge_layers, write_decided
-from reportedly.agreement import Average, agreement, agreement_markdown
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.corpus import Layers, read_layers
 from reportedly.document import atomic_write_text
@@ -17,8 +16,17 @@ from reportedly.generated import update, update_section
 from reportedly.incidents import ReportedlyError
 
 AGREEMENT_SECTION = "agreement"
+
+
+class AverageOption(StrEnum):
+    """reportedly.agreement.Average's values (that module imports numpy: not at --help)."""
+
+    POOLED = "pooled"
+    PER_TEXT = "per-text"
+
+
 adjudicate_app = typer.Typer(
-    help="Merge layers, list disagreements, apply adjudication decisions.", no_args_is_help=True
+    help="Merge layers, list disagreements, apply adjudication decisions.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(adjudicate_app, name="adjudicate")
 
@@ -35,12 +43,12 @@ def agree(
     doc_ids: Annotated[list[str] | None, typer.Option("--doc", help="Only these documents.")] = None,
     section: Annotated[str, typer.Option(help="The generated section of --readme to fill.")] = AGREEMENT_SECTION,
     average: Annotated[
-        Average,
+        AverageOption,
         typer.Option(
             help="pooled: each pair's counts summed over texts, then the mean over pairs; "
-            "per-text: the mean of the F1 of every (text, pair)."
+            "per-text: the mean of the F1 of every (text, pair).",
         ),
-    ] = Average.POOLED,
+    ] = AverageOption.POOLED,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Inter-annotator agreement: the scorer's span F1 (strict, partial, type) and relation F1 (strict,
@@ -48,12 +56,14 @@ def agree(
 
     Example: reportedly agree --json corpus/agreement.json --readme corpus/README.md
     """
+    from reportedly.agreement import Average, agreement, agreement_markdown  # scikit-learn: not at --help
+
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
     if doc_ids:
         wanted = set(doc_ids)
         loaded = {name: {d: doc for d, doc in docs.items() if d in wanted} for name, docs in loaded.items()}
-    report = agreement(loaded, schema, average=average)
+    report = agreement(loaded, schema, average=Average(average.value))
     table = agreement_markdown(report, schema)
     print(table, end="")
     stale = []
@@ -92,6 +102,8 @@ def adjudicate_merge(
 
     Example: reportedly adjudicate merge --annotator a1 --annotator a2 --out work/adjudication
     """
+    from reportedly.adjudicate import merge_layers
+
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
     try:
@@ -122,6 +134,8 @@ def adjudicate_apply(
 
     Example: reportedly adjudicate apply --decisions work/decisions --method "two independent passes, adjudicated"
     """
+    from reportedly.adjudicate import decide_folder, write_decided
+
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
     try:

@@ -18,8 +18,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich's help renderer costs a third of `reportedly --help`
 )
-schema_app = typer.Typer(help="The annotation schema and its generated views.", no_args_is_help=True)
+schema_app = typer.Typer(
+    help="The annotation schema and its generated views.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(schema_app, name="schema")
 
 console = Console(soft_wrap=True)

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from reportedly.adjudicate import parse_decisions
-from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.corpus import read_layers
 from reportedly.document import Document, atomic_write_text, read_documents, write_document
@@ -58,6 +57,8 @@ def audit_merge(
 
     Example: reportedly audit merge --gold corpus/documents --layers corpus/layers --auditor au1 --out work/audit
     """
+    from reportedly.audit import audit_candidates  # numpy: not at --help
+
     schema = open_schema(schema_path)
     candidates = audit_candidates(_gold(gold), _audit(layers, auditor), auditor=auditor, schema=schema)
     for candidate in candidates:
@@ -89,6 +90,8 @@ def audit_report_command(
 
     Example: reportedly audit report --decisions work/audit --gold corpus/documents --json corpus/audit.json --fix
     """
+    from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold  # numpy: not at --help
+
     schema = open_schema(schema_path)
     gold_docs = _gold(gold)
     candidates = audit_candidates(gold_docs, _audit(layers, auditor), auditor=auditor, schema=schema)

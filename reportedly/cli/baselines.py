@@ -1,4 +1,4 @@
-"""``reportedly baseline NAME``: run a bundled baseline on a corpus split."""
+"""``reportedly baseline NAME``: a bundled baseline on a corpus split (train or load from the cache, then predict)."""
 
 from __future__ import annotations
 
@@ -8,46 +8,40 @@ from typing import Annotated
 
 import typer
 
-from reportedly.baselines import SYSTEMS
-from reportedly.baselines.run import DEFAULT_CACHE, run_baseline
+from reportedly.baselines import BUNDLED
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
-from reportedly.document import write_jsonl
+from reportedly.cli.predict import DEFAULT_CACHE, load_for_cli
 from reportedly.incidents import ReportedlyError
-from reportedly.scoring.io import load_gold
 
 
 @app.command()
 def baseline(
-    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(SYSTEMS)}.")],
+    name: Annotated[str, typer.Argument(help=f"One of: {', '.join(BUNDLED)}.")],
     split: Annotated[str, typer.Option(help="The split to predict.")] = "test",
     corpus: Annotated[Path, typer.Option(help="The corpus folder.")] = Path("corpus"),
     out: Annotated[
         Path | None, typer.Option(help="Predictions JSONL (default eval/baselines/NAME/SPLIT.jsonl).")
     ] = None,
     cache: Annotated[Path, typer.Option(help="Where trained models are cached.")] = DEFAULT_CACHE,
-    seed: Annotated[int, typer.Option(help="Random seed of trained systems.")] = 13,
-    epochs: Annotated[int, typer.Option(help="Training epochs of the encoder.")] = 16,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
-    """Run a baseline on a split and write its predictions (trained systems learn from train, tune on dev).
+    """Run a baseline on a split and write its predictions: `reportedly train` (or the cached model),
+    then `reportedly predict` on the split's documents, written without their text.
 
     Example: reportedly baseline crf --split test --out eval/baselines/crf/test.jsonl
     """
+    from reportedly.document import write_jsonl
+    from reportedly.scoring.io import load_gold
+
     schema = open_schema(schema_path)
     try:
         target = load_gold(corpus, split=split).documents
-        train = load_gold(corpus, split="train").documents if name != "rules" else ()
-        dev = load_gold(corpus, split="dev").documents if name != "rules" else ()
     except ReportedlyError as exc:
         first = exc.incidents[0]
         raise fail(f"{first.message}; check {corpus}/splits/", first.code) from None
+    system = load_for_cli(name, schema, corpus=corpus, cache=cache)
     started = time.perf_counter()
-    try:
-        predictions = run_baseline(
-            name, target, schema=schema, train=train, dev=dev, cache=cache, seed=seed, epochs=epochs
-        )
-    except ReportedlyError as exc:
-        raise fail(str(exc), exc.code) from None
+    predictions = system.predict(target)
     elapsed = time.perf_counter() - started
     path = out or Path("eval") / "baselines" / name / f"{split}.jsonl"
     write_jsonl(path, predictions, include_text=False)

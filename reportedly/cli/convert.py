@@ -36,7 +36,9 @@ from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
 from reportedly.validate import Role
 
-convert_app = typer.Typer(help="Convert between reportedly documents and other formats.", no_args_is_help=True)
+convert_app = typer.Typer(
+    help="Convert between reportedly documents and other formats.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(convert_app, name="convert")
 
 OverwriteOption = Annotated[

@@ -10,7 +10,6 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
 from reportedly.corpus import Corpus, is_corpus
-from reportedly.diversity import diversity_markdown, diversity_report
 from reportedly.document import Document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError, Severity
@@ -140,6 +139,8 @@ def stats(
             by_id.setdefault(doc.id, doc)
     docs = list(by_id.values())
     shown = " ".join(map(str, sources))
+    from reportedly.diversity import diversity_markdown, diversity_report  # numpy: not at --help
+
     report = diversity_report(docs) if diversity else None
     table = (
         diversity_markdown(report)

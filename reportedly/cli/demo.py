@@ -9,15 +9,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from reportedly.baselines.rules import predict
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console
 from reportedly.cli.corpus import DEFAULT_CORPUS, schema_build, stats, validate
 from reportedly.document import atomic_write_text, write_jsonl
 from reportedly.schema import PACKAGE_ROOT
-from reportedly.scoring.evaluate import evaluate
-from reportedly.scoring.html import to_html
-from reportedly.scoring.io import load_gold
-from reportedly.scoring.report import headline_rows
 
 
 @app.command()
@@ -44,6 +39,13 @@ def demo(
     console.rule("3. corpus statistics")
     stats(paths=[corpus], readme=None, check=False, diversity=False, strict=False, schema_path=schema_path)
     console.rule("4. the rules baseline on the test split")
+    # the scorer and the rules system pull in numpy and spaCy: import them when the demo runs
+    from reportedly.baselines.rules import predict
+    from reportedly.scoring.evaluate import evaluate
+    from reportedly.scoring.html import to_html
+    from reportedly.scoring.io import load_gold
+    from reportedly.scoring.report import headline_rows
+
     gold = load_gold(corpus, split="test")
     predictions = predict(gold.documents)
     predictions_path = out / "rules-test.jsonl"

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
-from reportedly.document import atomic_write_text
 from reportedly.incidents import ReportedlyError
-from reportedly.scoring.evaluate import DEFAULT_RESAMPLES, evaluate
-from reportedly.scoring.html import to_html
-from reportedly.scoring.report import headline_rows, to_json, to_markdown
-from reportedly.scoring.tracks import TRACKS
+
+if TYPE_CHECKING:
+    from reportedly.scoring.result import EvalResult
 
 FORMATS = ("json", "md", "html")
+DEFAULT_RESAMPLES = 10_000  # the evaluator's default (reportedly.scoring.evaluate imports numpy: not at --help)
 
 
 @app.command("eval")
@@ -44,12 +45,32 @@ def eval_command(
     seed: Annotated[int, typer.Option(help="Seed of the resampling.")] = 0,
     confidence: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
     system: Annotated[str | None, typer.Option(help="System name (default: provenance.system).")] = None,
+    docs: Annotated[
+        str,
+        typer.Option(
+            "--docs",
+            help="all: every gold document of the split (a missing prediction scores as empty); "
+            "predicted: only the gold documents the predictions hold.",
+        ),
+    ] = "all",
+    views: Annotated[
+        int, typer.Option(help="With --out and html: write gold-vs-prediction views of the N worst documents.")
+    ] = 10,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Score a system's predictions against the gold on every track, with bootstrap confidence intervals.
 
     Example: reportedly eval eval/baselines/rules/test.jsonl --vs eval/baselines/crf/test.jsonl --out out/eval
     """
+    from reportedly.document import atomic_write_text
+    from reportedly.scoring.evaluate import evaluate
+    from reportedly.scoring.html import to_html
+    from reportedly.scoring.io import load_gold, load_predictions
+    from reportedly.scoring.report import headline_rows, to_json, to_markdown
+    from reportedly.scoring.tracks import TRACKS
+
+    if docs not in ("all", "predicted"):
+        raise fail(f"--docs must be all or predicted, not {docs!r}", "RPT-EVAL-OPTION")
     chosen = [f.strip() for item in (formats or []) for f in item.split(",") if f.strip()]
     bad = [f for f in chosen if f not in FORMATS]
     if bad:
@@ -57,9 +78,21 @@ def eval_command(
     track_list = [t.strip() for item in (tracks or []) for t in item.split(",") if t.strip()] or list(TRACKS)
     schema = open_schema(schema_path)
     try:
+        gold_set = load_gold(gold, split=split)
+        predictions = load_predictions(pred, {d.id: d.text for d in gold_set.documents}, system=system)
+        if docs == "predicted":
+            held = {d.id for d in predictions.documents}
+            kept = tuple(d for d in gold_set.documents if d.id in held)
+            err_console.print(
+                f"scoring {len(kept)} of {len(gold_set.documents)} gold document(s) of split {gold_set.split}: "
+                "only those predicted (--docs predicted)",
+                highlight=False,
+                markup=False,
+            )
+            gold_set = replace(gold_set, documents=kept)
         result = evaluate(
-            gold,
-            pred,
+            gold_set,
+            predictions,
             schema=schema,
             tracks=track_list,
             resamples=resamples,
@@ -76,7 +109,16 @@ def eval_command(
         raise fail(f"{len(exc.incidents)} problem(s) in the input; nothing scored", exc.code) from None
     for warning in result.warnings:
         err_console.print(Text(warning.render(), style="yellow"), highlight=False, soft_wrap=True)
-    renderers = {"json": to_json, "md": to_markdown, "html": to_html}
+    links: list[Any] = []
+    if out is not None and "html" in (chosen or FORMATS) and views > 0:
+        from reportedly.view.worst import write_worst_views
+
+        links = write_worst_views(gold_set.documents, predictions.documents, schema, out, limit=views)
+
+    def html(result: EvalResult) -> str:
+        return to_html(result, links)
+
+    renderers: dict[str, Callable[[EvalResult], str]] = {"json": to_json, "md": to_markdown, "html": html}
     if out is None:
         for fmt in chosen or ["md"]:
             print(renderers[fmt](result), end="")

@@ -9,8 +9,10 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
+from reportedly.cli import studio_rounds
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.cli.convert import convert_app
+from reportedly.cli.studio_rounds import DbOption, LocalBackendOption, RoundOption
 from reportedly.convert import labelstudio
 from reportedly.convert.labelstudio import Problem
 from reportedly.corpus import Corpus
@@ -19,11 +21,13 @@ from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
 from reportedly.studio import client as studio_client
 from reportedly.studio import server as studio_server
+from reportedly.studio.database import parse_database
 from reportedly.studio.server import StudioPaths, mask
 
 studio_app = typer.Typer(
     help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see README.md, 'Annotation session').",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(studio_app, name="studio")
 
@@ -116,21 +120,30 @@ def studio_serve(
     root: DirOption = studio_server.DEFAULT_DIR,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (the next free one when busy).")] = 8080,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
+    db: DbOption = None,
+    local_backend: LocalBackendOption = False,
 ) -> None:
     """Start a local Label Studio (127.0.0.1 only) with an admin and API token made on the first start.
 
-    Example: reportedly studio serve && reportedly studio setup
+    Example: reportedly studio serve --db postgresql://labelstudio@127.0.0.1:5432/labelstudio
     """
     paths = StudioPaths(root)
     try:
         result = studio_server.serve(
-            paths, port=port, timeout=timeout, on_progress=lambda m: console.print(m, highlight=False)
+            paths,
+            port=port,
+            timeout=timeout,
+            on_progress=lambda m: console.print(m, highlight=False),
+            database=parse_database(db),
+            loopback_backends=local_backend,
         )
     except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     info, creds = result.info, result.credentials
     state = f"started in {result.seconds:.1f} s" if result.started else "already running"
-    console.print(f"Label Studio is running at {info.url} (pid {info.pid}; {state})", highlight=False)
+    console.print(
+        f"Label Studio is running at {info.url} (pid {info.pid}; {state}); database {info.database}", highlight=False
+    )
     if result.started and info.port != result.requested_port:
         console.print(f"port {result.requested_port} was busy: Label Studio took {info.port}", highlight=False)
     where = (
@@ -144,27 +157,34 @@ def studio_serve(
 
 
 @studio_app.command("stop")
-def studio_stop(root: DirOption = studio_server.DEFAULT_DIR) -> None:
-    """Stop the Label Studio that `studio serve` started from this folder (by its pid).
+def studio_stop(root: DirOption = studio_server.DEFAULT_DIR, round_name: RoundOption = None) -> None:
+    """Stop the Label Studio that `studio serve` started from this folder (by its pid), or a round's servers.
 
     Example: reportedly studio stop
     """
+    if round_name:
+        studio_rounds.stop(root, round_name)
+        return
     console.print(studio_server.stop(StudioPaths(root)).message, highlight=False)
 
 
 @studio_app.command("status")
-def studio_status(root: DirOption = studio_server.DEFAULT_DIR) -> None:
-    """Say whether the server of this folder runs, and where.
+def studio_status(root: DirOption = studio_server.DEFAULT_DIR, round_name: RoundOption = None) -> None:
+    """Say whether the server of this folder runs, and where; with --round, each annotator's progress.
 
-    Example: reportedly studio status
+    Example: reportedly studio status --round r2
     """
+    if round_name:
+        studio_rounds.status(root, round_name)
+        return
     info = studio_server.running_server(StudioPaths(root))
     if info is None:
         console.print(f"no server running from {root}; start one with `reportedly studio serve`", highlight=False)
         raise typer.Exit(1)
     health = studio_server.http_status(f"{info.url}/health")
     console.print(
-        f"running at {info.url} (pid {info.pid}, health {health}); data {info.data_dir}; log {info.log}",
+        f"running at {info.url} (pid {info.pid}, health {health}); database {info.database}; "
+        f"data {info.data_dir}; log {info.log}",
         highlight=False,
     )
 
@@ -181,15 +201,43 @@ def studio_setup(
     url: UrlOption = None,
     root: DirOption = studio_server.DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
+    round_name: RoundOption = None,
+    annotators: Annotated[str | None, typer.Option(help="With --round: the annotators, a1,a2,a3.")] = None,
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="With --round: the first annotator's port.")] = 8101,
+    local_backend: LocalBackendOption = False,
+    backend: Annotated[
+        str | None,
+        typer.Option(
+            help="URL of a model backend (`studio backend`) that pre-annotates each task as it is opened; "
+            "its secret, if any, from REPORTEDLY_STUDIO_BACKEND_SECRET."
+        ),
+    ] = None,
 ) -> None:
     """Create the project, or update it (matched by title): labeling config and instructions.
 
-    Example: reportedly studio setup --project reportedly --overlap 2
+    With --round, start one server per annotator (database <db>_<round>_<annotator> on PostgreSQL)
+    and set up the same project on each.
+
+    Example: reportedly studio setup --round r2 --annotators a1,a2,a3
     """
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
     if not instructions.exists():
         raise fail(f"{instructions} does not exist", "RPT-PATH-MISSING")
+    if round_name:
+        studio_rounds.setup(
+            root,
+            round_name,
+            annotators,
+            db=db,
+            port=port,
+            local_backend=local_backend,
+            config=config,
+            instructions=studio_client.instructions_html(instructions.read_text(encoding="utf-8")),
+            description=f"reportedly: claims, sources and hedges (schema {schema.version}); round {round_name}",
+        )
+        return
     conn = _connect(root, url)
     try:
         result = studio_client.setup_project(
@@ -200,6 +248,7 @@ def studio_setup(
             description=f"reportedly: claims, sources and hedges (schema {schema.version})",
             overlap=overlap,
         )
+        connected = _connect_backend(conn, result.project.id, backend) if backend else ""
     except ReportedlyError as exc:
         raise _studio_fail(exc) from None
     action = (
@@ -211,6 +260,17 @@ def studio_setup(
         f"project {project!r} (id {result.project.id}) {action}: {conn.url}/projects/{result.project.id}",
         highlight=False,
     )
+    if connected:
+        console.print(connected, highlight=False)
+
+
+def _connect_backend(conn: studio_client.Connection, project_id: int, url: str) -> str:
+    from reportedly.studio import backend as studio_backend
+
+    secret = studio_backend.secret_from_env()
+    system = studio_backend.backend_system(url, secret)
+    studio_backend.connect_backend(conn, project_id, url, title=system, secret=secret)
+    return f"model backend {system} at {url} connected: each task is pre-annotated when it is opened"
 
 
 @studio_app.command("invite")
@@ -249,6 +309,12 @@ def studio_push(
         list[Path], typer.Argument(help="Corpus .json documents or folders, JSONL of {id, text, meta}, or .txt files.")
     ],
     predictions: Annotated[Path | None, typer.Option(help="Prediction JSONL to show as pre-annotations.")] = None,
+    predict_with: Annotated[
+        str | None,
+        typer.Option(
+            "--predict", metavar="SYSTEM", help="Run a system (rules, crf, encoder, a model folder) on the texts first."
+        ),
+    ] = None,
     system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
     batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
     project: ProjectOption = studio_client.DEFAULT_PROJECT,
@@ -256,10 +322,11 @@ def studio_push(
     url: UrlOption = None,
     root: DirOption = studio_server.DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
+    round_name: RoundOption = None,
 ) -> None:
     """Import documents as tasks (never twice: matched by document id), optionally with predictions.
 
-    Example: reportedly studio push corpus/documents --predictions eval/baselines/rules/dev.jsonl
+    Example: reportedly studio push inbox/*.txt --predict rules
     """
     from rich.progress import Progress
 
@@ -269,7 +336,18 @@ def studio_push(
         docs = labelstudio.read_inputs(inputs)
     except ReportedlyError as exc:
         raise _studio_fail(exc) from None
+    if predictions is not None and predict_with is not None:
+        raise fail("give --predictions FILE or --predict SYSTEM, not both", "RPT-CLI-OPTION")
     preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
+    if predict_with is not None:
+        from reportedly.cli.predict import DEFAULT_CACHE, load_for_cli
+
+        predictor = load_for_cli(predict_with, schema, corpus=None, cache=DEFAULT_CACHE)
+        preds = predictor.predict(docs)
+        system = system or predictor.name
+    if round_name:
+        studio_rounds.push(root, round_name, docs, schema, config=config, preds=preds, system=system)
+        return
     conn = _connect(root, url)
     try:
         found = studio_client.require_project(conn, project)
@@ -318,13 +396,18 @@ def studio_pull(
     url: UrlOption = None,
     root: DirOption = studio_server.DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
+    round_name: RoundOption = None,
 ) -> None:
     """Export every submitted annotation and write one layer per annotator and document.
 
-    Example: reportedly studio pull --out corpus/layers
+    Example: reportedly studio pull --round r2 --out corpus/layers
     """
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
+    if round_name:
+        if not studio_rounds.pull(root, round_name, schema, out, config=config, force=force):
+            raise typer.Exit(1)
+        return
     mapping = _mapping(annotator)
     conn = _connect(root, url)
     try:

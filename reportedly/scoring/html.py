@@ -6,7 +6,9 @@ over strictly matched SOURCE spans, and per-document profile scatter plots (gold
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 from reportedly.scoring.profile import MEASURES
 from reportedly.scoring.report import Table, fmt, header_lines, source_confusion, tables
@@ -132,7 +134,22 @@ def profile_plot(result: EvalResult, measure: str) -> str:
     return "<figure>" + "".join(parts) + f"<figcaption>{escape(measure)}</figcaption></figure>"
 
 
-def to_html(result: EvalResult) -> str:
+def _document_links(links: Sequence[Any]) -> str:
+    if not links:
+        return ""
+    rows = "".join(
+        f'<tr><td><a href="{escape(link.href)}">{escape(link.doc_id)}</a></td><td>{link.strict_f1:.3f}</td>'
+        f"<td>{link.missed}</td><td>{link.spurious}</td><td>{link.boundary}</td></tr>"
+        for link in links
+    )
+    head = "<tr><th>document</th><th>strict span F1</th><th>missed</th><th>spurious</th><th>boundary</th></tr>"
+    note = '<p class="note">Each opens gold against prediction, with every error marked (reportedly show).</p>'
+    return f'<h2 id="worst">Worst documents</h2>{note}<table><thead>{head}</thead><tbody>{rows}</tbody></table>'
+
+
+def to_html(result: EvalResult, document_links: Sequence[Any] = ()) -> str:
+    """The report; ``document_links`` (``reportedly.view.worst.DocumentLink``) adds a linked list of
+    per-document views."""
     lines = [line.replace("**", "").replace("`", "") for line in header_lines(result) if line]
     header = "".join(f"<p>{escape(line)}</p>" for line in lines)
     plots = [f1_plot(result), confusion_plot(result), *(profile_plot(result, m) for m in MEASURES)]
@@ -146,5 +163,5 @@ def to_html(result: EvalResult) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
         f"<style>{_CSS}</style></head><body><h1>{escape(title)}</h1>{header}"
-        f'<div class="plots">{figures}</div>{body}{warn}</body></html>\n'
+        f'<div class="plots">{figures}</div>{body}{_document_links(document_links)}{warn}</body></html>\n'
     )

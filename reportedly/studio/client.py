@@ -28,6 +28,8 @@ from reportedly.convert.labelstudio import (
 from reportedly.document import Document
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import TEXT_NAME, Schema
+from reportedly.studio.instructions import as_label_studio_stores as as_label_studio_stores
+from reportedly.studio.instructions import instructions_html as instructions_html
 from reportedly.studio.server import StudioPaths, mask, read_credentials, read_server_info
 
 DEFAULT_PROJECT = "reportedly"
@@ -145,13 +147,6 @@ def _first_difference(ours: str, theirs: str) -> str:
         if left != right:
             return f"element {index + 1}: ours {left[:160]!r}, the server's {right[:160]!r}"
     return f"ours has {len(a)} elements, the server's {len(b)}"
-
-
-def instructions_html(markdown: str) -> str:
-    """Annotator instructions for Label Studio's instruction pane, rendered from LABELING.md."""
-    from markdown_it import MarkdownIt
-
-    return str(MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown))
 
 
 @dataclass(frozen=True)

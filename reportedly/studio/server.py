@@ -2,7 +2,8 @@
 
 Everything lives in one project-local folder (``.studio/`` by default, ignored by git)::
 
-    .studio/data/              Label Studio's database and media (LABEL_STUDIO_BASE_DATA_DIR)
+    .studio/data/              Label Studio's media, and its SQLite database unless PostgreSQL is used
+                               (LABEL_STUDIO_BASE_DATA_DIR; see :mod:`reportedly.studio.database`)
     .studio/credentials.json   admin e-mail, generated password and API token (mode 0600)
     .studio/server.json        pid, URL and port of the running server
     .studio/server.log         the server's output
@@ -31,9 +32,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportedly.studio.database import Database
 
 from reportedly.incidents import ReportedlyError
 
@@ -44,6 +49,19 @@ LEAKY_ENV = ("HOST", "PORT", "USERNAME", "PASSWORD", "USER_TOKEN")
 READY_LINE = re.compile(r"Starting development server at (http://[^\s/]+)/?")
 # No calls home: version check, analytics and error reports (server and editor) are off.
 QUIET_ENV = {"LATEST_VERSION_CHECK": "false", "COLLECT_ANALYTICS": "false", "SENTRY_DSN": "", "FRONTEND_SENTRY_DSN": ""}
+# Label Studio refuses any URL on a reserved network (model backends, and the webhook it registers
+# for each) and offers no switch for loopback alone: its own list of reserved networks
+# (core/utils/io.py: validate_ip, 1.23.2) is given back to it without 127.0.0.0/8 and ::1.
+BANNED_BUT_LOOPBACK = (
+    "0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,169.254.0.0/16,172.16.0.0/12,192.0.0.0/24,192.0.2.0/24,"
+    "192.88.99.0/24,192.168.0.0/16,198.18.0.0/15,198.51.100.0/24,203.0.113.0/24,224.0.0.0/4,233.252.0.0/24,"
+    "240.0.0.0/4,255.255.255.255/32,::/128,::ffff:0:0/96,::ffff:0:0:0/96,64:ff9b::/96,64:ff9b:1::/48,"
+    "100::/64,2001:0000::/32,2001:20::/28,2001:db8::/32,2002::/16,fc00::/7,fe80::/10,ff00::/8"
+)
+LOOPBACK_BACKENDS_ENV = {
+    "LABEL_STUDIO_USE_DEFAULT_BANNED_SUBNETS": "false",
+    "LABEL_STUDIO_USER_ADDITIONAL_BANNED_SUBNETS": BANNED_BUT_LOOPBACK,
+}
 START_TIMEOUT_S = 300.0  # a first start migrates the database: about a minute, more on a slow disk
 
 
@@ -92,6 +110,7 @@ class ServerInfo:
     data_dir: str
     log: str
     started_at: str
+    database: str = "sqlite"  # PostgreSQL: its URL without the password
 
 
 @dataclass(frozen=True)
@@ -222,9 +241,20 @@ def label_studio_executable() -> str:
     return found
 
 
-def child_env(paths: StudioPaths, credentials: Credentials, env: Mapping[str, str]) -> dict[str, str]:
+def child_env(
+    paths: StudioPaths,
+    credentials: Credentials,
+    env: Mapping[str, str],
+    database: Database = None,
+    *,
+    loopback_backends: bool = False,
+) -> dict[str, str]:
     """The server's environment: ours without the variables that leak into its settings, plus its own."""
-    out = {k: v for k, v in env.items() if k not in LEAKY_ENV}
+    from reportedly.studio.database import database_env
+
+    out = database_env(database, {k: v for k, v in env.items() if k not in LEAKY_ENV})
+    if loopback_backends:
+        out.update(LOOPBACK_BACKENDS_ENV)
     out.update(
         {
             "LABEL_STUDIO_USERNAME": credentials.username,
@@ -305,11 +335,15 @@ def serve(
     timeout: float = START_TIMEOUT_S,
     env: Mapping[str, str] | None = None,
     on_progress: Callable[[str], None] | None = None,
+    database: Database = None,
+    loopback_backends: bool = False,
 ) -> ServeResult:
     """Start Label Studio on 127.0.0.1 for this folder (or find it running) and wait until it answers.
 
-    ``template`` is a migrated data folder (see :func:`migrate_template`) copied in when the folder
-    has no database yet: a start of a few seconds instead of a minute of migrations.
+    ``database`` is PostgreSQL for a team (None: SQLite in the data folder). ``template`` is a
+    migrated SQLite data folder (see :func:`migrate_template`) copied in when the folder has no
+    database yet: a start of a few seconds instead of a minute of migrations. ``loopback_backends``
+    lets the project connect a model backend on this machine (``reportedly studio backend``).
     """
     env = dict(os.environ if env is None else env)
     say = on_progress or (lambda _message: None)
@@ -317,17 +351,26 @@ def serve(
     paths.root.mkdir(parents=True, exist_ok=True, mode=0o700)
     credentials = load_or_create_credentials(paths, env)
     running = running_server(paths)
+    if running is not None and database is not None and running.database != database.display():
+        raise ReportedlyError.of(
+            "RPT-STUDIO-DB",
+            f"the server of {paths.root} is running on {running.database}, not {database.display()}; "
+            "stop it first (`reportedly studio stop`)",
+        )
     if running is not None and http_status(f"{running.url}/health") == 200:
         return ServeResult(running, credentials, False, False, time.monotonic() - began, port)
     if running is not None:
         stop(paths)
-    database = paths.data_dir / "label_studio.sqlite3"
-    if not database.exists() and template is not None and (Path(template) / "label_studio.sqlite3").exists():
-        shutil.copytree(template, paths.data_dir, dirs_exist_ok=True)
-    first_start = not database.exists()
+    sqlite = paths.data_dir / "label_studio.sqlite3"
+    if database is None:
+        if not sqlite.exists() and template is not None and (Path(template) / "label_studio.sqlite3").exists():
+            shutil.copytree(template, paths.data_dir, dirs_exist_ok=True)
+        first_start = not sqlite.exists()
+    else:
+        first_start = not database.is_migrated()
     if first_start:
         say("first start: Label Studio creates its database (about a minute)")
-    paths.data_dir.mkdir(parents=True, exist_ok=True)
+    paths.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with paths.log.open("a", encoding="utf-8") as log:
         log.write(f"\n=== reportedly studio serve {datetime.now(UTC).isoformat(timespec='seconds')} ===\n")
         log.flush()
@@ -347,7 +390,7 @@ def serve(
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            env=child_env(paths, credentials, env),
+            env=child_env(paths, credentials, env, database, loopback_backends=loopback_backends),
             cwd=paths.root,
             start_new_session=True,
         )
@@ -358,6 +401,7 @@ def serve(
         str(paths.data_dir.resolve()),
         str(paths.log),
         datetime.now(UTC).isoformat(timespec="seconds"),
+        database.display() if database is not None else "sqlite",
     )
     write_private(paths.server, json.dumps(asdict(info), indent=2) + "\n")
     url = ""
@@ -385,7 +429,7 @@ def serve(
                 f"with:\n{log_tail(paths.log)}",
             )
         time.sleep(0.2)
-    info = ServerInfo(process.pid, url, int(url.rsplit(":", 1)[1]), info.data_dir, info.log, info.started_at)
+    info = replace(info, url=url, port=int(url.rsplit(":", 1)[1]))
     write_private(paths.server, json.dumps(asdict(info), indent=2) + "\n")
     status = http_status(f"{url}/api/current-user/whoami", token=credentials.token)
     if status != 200:

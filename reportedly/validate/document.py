@@ -7,13 +7,14 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from functools import cache
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from reportedly.document import Document, document_from_dict
 from reportedly.incidents import VALIDATE, Code, Incident, ReportedlyError, catalogue
 from reportedly.schema import Schema, document_json_schema
+
+if TYPE_CHECKING:
+    import jsonschema
 
 # The validator's part of the catalogue in reportedly.incidents.
 CODES: dict[str, Code] = catalogue(VALIDATE)
@@ -48,6 +49,8 @@ INTEGRITY = frozenset(
 
 @cache
 def _validator(schema: Schema) -> jsonschema.protocols.Validator:
+    import jsonschema  # slow to import: only when a record is checked, never at `reportedly --help`
+
     return jsonschema.Draft202012Validator(document_json_schema(schema))
 
 

