@@ -45,8 +45,12 @@ from reportedly.validate import Severity, check_document
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "valid" / "corpus"
 SPLITS = {"train": ["fixture-0001", "news-0004"], "dev": ["news-0002"], "test": ["news-0003"]}
+PUBLISHED = {"dev": "validation"}  # corpus/splits/dev.txt is the Hub's "validation" split
+HUB_SPLITS = [PUBLISHED.get(s, s) for s in SPLITS]
 PARQUET = [
-    f"{folder}/{split}-00000-of-00001.parquet" for folder in ("data", "flat", "tokens") for split in sorted(SPLITS)
+    f"{folder}/{PUBLISHED.get(split, split)}-00000-of-00001.parquet"
+    for folder in ("data", "flat", "tokens")
+    for split in sorted(SPLITS)
 ]
 README = """# Test corpus
 
@@ -241,9 +245,9 @@ def test_card_header_is_what_datasets_reads(published: Path) -> None:
     configs = {c["config_name"]: c for c in header["configs"]}
     assert set(configs) == {"default", "flat", "tokens"}
     assert configs["default"]["default"] is True
-    assert configs["flat"]["data_files"] == [{"split": s, "path": f"flat/{s}-*"} for s in SPLITS]
+    assert configs["flat"]["data_files"] == [{"split": s, "path": f"flat/{s}-*"} for s in HUB_SPLITS]
     infos = {i["config_name"]: i for i in header["dataset_info"]}
-    assert {s["name"]: s["num_examples"] for s in infos["default"]["splits"]} == {"train": 2, "dev": 1, "test": 1}
+    assert {s["name"]: s["num_examples"] for s in infos["default"]["splits"]} == {"train": 2, "validation": 1, "test": 1}
     assert [f["name"] for f in infos["default"]["features"]] == [
         "id",
         "text",
@@ -310,9 +314,11 @@ def test_card_reads_agreement_and_leaderboard(corpus: Path, tmp_path: Path, sche
 
 def test_load_dataset_gives_back_exactly_the_corpus(published: Path, tmp_path: Path) -> None:
     dataset = _load(published, None, tmp_path / "cache")
-    assert {split: len(rows) for split, rows in dataset.items()} == {s: len(ids) for s, ids in SPLITS.items()}
+    expected = {PUBLISHED.get(s, s): len(ids) for s, ids in SPLITS.items()}
+    assert {split: len(rows) for split, rows in dataset.items()} == expected
     gold = {d.id: d for d in read_documents(published.parent / "corpus" / "documents")}
-    for split, ids in SPLITS.items():
+    for corpus_split, ids in SPLITS.items():
+        split = PUBLISHED.get(corpus_split, corpus_split)
         rows = [document_from_row(row, dataset[split].features) for row in dataset[split]]
         assert [d.id for d in rows] == ids, "rows keep the split-file order"
         for doc in rows:
@@ -322,7 +328,7 @@ def test_load_dataset_gives_back_exactly_the_corpus(published: Path, tmp_path: P
 
 def test_flat_configuration(published: Path, tmp_path: Path, schema: Schema) -> None:
     flat = _load(published, "flat", tmp_path / "cache")
-    rows = flat["dev"]
+    rows = flat["validation"]
     doc = news_0002()
     assert len(rows) == len(doc.spans)
     features = rows.features
@@ -348,9 +354,9 @@ def test_flat_configuration(published: Path, tmp_path: Path, schema: Schema) -> 
 def test_tokens_configuration(published: Path, tmp_path: Path, schema: Schema) -> None:
     tokens = _load(published, "tokens", tmp_path / "cache")
     doc = news_0002()
-    rows = list(tokens["dev"])
+    rows = list(tokens["validation"])
     assert len(rows) == len(segments(doc.text, doc.spans)) < len(sentences(doc.text)), "C2's sentences merged"
-    features = tokens["dev"].features
+    features = tokens["validation"].features
     found = []
     for row in rows:
         assert [doc.text[a:b] for a, b in zip(row["token_starts"], row["token_ends"], strict=True)] == row["tokens"]
@@ -413,9 +419,9 @@ def test_load_dataset_in_a_new_process(published: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     counts = json.loads(done.stdout.strip().splitlines()[-1])
-    assert counts["default"] == {"train": 2, "dev": 1, "test": 1}
-    assert counts["flat"] == {"train": 8, "dev": len(news_0002().spans), "test": len(news_0003().spans)}
-    assert set(counts["tokens"]) == set(SPLITS)
+    assert counts["default"] == {"train": 2, "validation": 1, "test": 1}
+    assert counts["flat"] == {"train": 8, "validation": len(news_0002().spans), "test": len(news_0003().spans)}
+    assert set(counts["tokens"]) == set(HUB_SPLITS)
 
 
 # --- reproducibility, checksums, Croissant ----------------------------------------------------------
@@ -471,7 +477,7 @@ def test_croissant_validates_with_mlcroissant(published: Path) -> None:
     expected = sum(len(d.spans) for d in (news_0002(), news_0003(), news_0004())) + 8
     assert len(records) == expected
     splits = {r["flat/split"].decode() for r in records}
-    assert splits == set(SPLITS)
+    assert splits == set(HUB_SPLITS)
 
 
 # --- bad states -----------------------------------------------------------------------------------
@@ -581,7 +587,7 @@ def test_a_split_without_spans_is_left_out_of_flat(corpus: Path, tmp_path: Path,
     publish(corpus, tmp_path / "out", schema=schema)
     assert not (tmp_path / "out" / "flat" / "test-00000-of-00001.parquet").exists()
     flat = _load(tmp_path / "out", "flat", tmp_path / "cache")
-    assert set(flat) == {"train", "dev"}
+    assert set(flat) == {"train", "validation"}
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert re.search(r"\| `flat` \| .* \| \d+ \| \d+ \| 0 \| \d+ \|", card)
 
@@ -596,7 +602,7 @@ def test_cli_publish_and_readme_section(corpus: Path, tmp_path: Path) -> None:
     args = ["publish", "--corpus", str(corpus), "--out", str(out), "--readme", str(readme)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "default: train 2, dev 1, test 1" in result.output
+    assert "default: train 2, validation 1, test 1" in result.output
     assert "| documents | 2 | 1 | 1 | 4 |" in readme.read_text(encoding="utf-8")
     again = runner.invoke(app, args)
     assert again.exit_code == 1
@@ -735,8 +741,9 @@ def test_publish_the_real_corpus(tmp_path: Path, schema: Schema) -> None:
     start = time.perf_counter()
     publish(real, tmp_path / "out", schema=schema)
     dataset = _load(tmp_path / "out", None, tmp_path / "cache")
+    corpus_split = {PUBLISHED.get(s, s): s for s in Corpus(real).splits}
     for split, rows in dataset.items():
-        ids = list(Corpus(real).splits[split])
+        ids = list(Corpus(real).splits[corpus_split[split]])
         assert len(rows) == len(ids)
         for row, doc_id in zip(rows, ids, strict=True):
             assert document_from_row(row, rows.features) == read_document(real / "documents" / f"{doc_id}.json")

@@ -23,6 +23,8 @@ from reportedly.schema import Schema
 from reportedly.validate import validate_corpus
 
 SPLITS = ("train", "dev", "test")
+# corpus/splits/dev.txt is published as the Hub's conventional "validation" split
+HUB_SPLIT_NAMES = {"dev": "validation"}
 VERSION_PATTERN = re.compile(r"^\d+\.\d+\.\d+$")
 SPLIT_NAME = re.compile(r"^\w+$")
 BLOCKING_WARNINGS = {"RPT-SPLIT-UNASSIGNED"}  # a warning while annotating, an error for a release
@@ -124,7 +126,7 @@ def read_release(
         docs = tuple(corpus.documents[doc_id] for doc_id in corpus.splits[name])
         if not docs:
             raise ReportedlyError.of("RPT-PUBLISH-EMPTY", f"{corpus.split_file(name)} lists no document")
-        splits[name] = docs
+        splits[HUB_SPLIT_NAMES.get(name, name)] = docs
     problems = []
     for split, docs in splits.items():
         for doc in docs:
