@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 
 from reportedly.adjudicate import parse_decisions
+from reportedly.cli.annotation import read_layers_or_fail
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
-from reportedly.corpus import read_layers
 from reportedly.document import Document, atomic_write_text, read_documents, write_document
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError
@@ -37,12 +37,7 @@ def _gold(folders: list[Path]) -> dict[str, Document]:
 
 
 def _audit(layers: Path, auditor: str) -> dict[str, Document]:
-    try:
-        return dict(read_layers(layers, [auditor]).get(auditor, {}))
-    except (ReportedlyError, OSError) as exc:
-        raise fail(
-            f"{exc}; run `reportedly validate` on the layers", getattr(exc, "code", "RPT-PATH-MISSING")
-        ) from None
+    return dict(read_layers_or_fail(layers, [auditor]).get(auditor, {}))
 
 
 @audit_app.command("merge")
