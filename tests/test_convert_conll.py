@@ -14,7 +14,7 @@ from reportedly.cli import app
 from reportedly.convert.brat import ann_to_document, load_mapping
 from reportedly.convert.conll import export_conll, import_conll
 from reportedly.document import Document, Span, read_document, read_documents, read_jsonl, write_document
-from reportedly.schema import Schema
+from reportedly.schema import Schema, load_schema
 from reportedly.sentences import tokens
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -149,7 +149,11 @@ def test_cli_round_trip_with_texts(tmp_path: Path, schema: Schema) -> None:
     )
     assert result.exit_code == 0, result.stderr
     imported = {d.id: d for d in read_jsonl(preds)}
-    assert imported["fixture-0001"].provenance == {"layer": "prediction", "system": "crf", "schema_version": "1.0.0"}
+    assert imported["fixture-0001"].provenance == {
+        "layer": "prediction",
+        "system": "crf",
+        "schema_version": load_schema().version,
+    }
     assert len(imported["nested"].spans) == len(docs[2].spans) - 2
     result = runner.invoke(app, ["convert", "conll-export", str(texts), "--out", str(conll), "--label", "CUE"])
     assert result.exit_code == 1 and "RPT-OUT-EXISTS" in result.stderr

@@ -20,6 +20,7 @@ from reportedly.quotes import (
     normalise,
     word_bounded,
 )
+from reportedly.schema import load_schema
 
 runner = CliRunner()
 TEXT = (
@@ -250,7 +251,7 @@ def test_cli_annotator_layer_is_all_or_nothing(tmp_path: Path) -> None:
         "layer": "annotation",
         "annotators": ["a1"],
         "method": "pass",
-        "schema_version": "1.0.0",
+        "schema_version": load_schema().version,
     }
     assert [(s.id, s.start, s.end) for s in layer.spans] == [("S1", 0, 9), ("U1", 10, 14)]
 

@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from reportedly.adjudicate import parse_decisions
 from reportedly.cli.annotation import read_layers_or_fail
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.document import Document, atomic_write_text, read_documents, write_document
@@ -85,7 +84,8 @@ def audit_report_command(
 
     Example: reportedly audit report --decisions work/audit --gold corpus/documents --json corpus/audit.json --fix
     """
-    from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold  # numpy: not at --help
+    from reportedly.adjudicate import parse_decisions  # numpy: not at --help
+    from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold
 
     schema = open_schema(schema_path)
     gold_docs = _gold(gold)
