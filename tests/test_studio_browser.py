@@ -279,7 +279,8 @@ def test_screenshot_of_the_labeling_interface(
         browser.wait_for(f"document.querySelectorAll('.htx-highlight').length >= {len(doc.spans)}")
         first_source = next(n for n, s in enumerate(sorted_spans(doc.spans), 1) if s.label == "SOURCE")
         browser.evaluate(f"({CLICK})('.lsf-outliner-item__content', '{first_source}')")
-        browser.wait_for("document.querySelectorAll('.lsf-choices:not(.lsf-choices_hidden)').length")
+        # the editor mounts the attribute panel slowly on a loaded 2-core machine
+        browser.wait_for("document.querySelectorAll('.lsf-choices:not(.lsf-choices_hidden)').length", timeout=180.0)
         # the Relations tab lists the relations; its "Hide all" keeps their arrows off the text
         assert browser.evaluate(f"({PRESS})('.lsf-panel-tabs__tab', 'Relations')")
         browser.wait_for("!!document.querySelector('button[aria-label=\\'Hide all\\']')")
