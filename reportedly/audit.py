@@ -141,30 +141,26 @@ def audit_report(
     }
 
 
+def _rate_table(rows: Sequence[Mapping[str, Any]], first: str, items: str) -> list[str]:
+    lines = [f"| {first} | gold {items} | gold errors | per 100 {items} | 95% CI |", "|---|---:|---:|---:|---|"]
+    for row in rows:
+        low, high = row["ci95"]
+        lines.append(
+            f"| {row['name']} | {row['gold_items']} | {row['errors']} | {row['per_100']:.2f} | {low:.2f}–{high:.2f} |"
+        )
+    return lines
+
+
 def audit_markdown(report: Mapping[str, Any]) -> str:
     """The report's tables for the dataset card."""
     lines = [
         f"{report['documents']} audited documents; {report['differences']} differences between the blind "
         f"audit layer and the gold, of which {report['gold_errors']} were decided against the gold.",
         "",
-        "| label | gold spans | gold errors | per 100 spans | 95% CI |",
-        "|---|---:|---:|---:|---|",
-    ]
-    for row in report["spans"]:
-        low, high = row["ci95"]
-        lines.append(
-            f"| {row['name']} | {row['gold_items']} | {row['errors']} | {row['per_100']:.2f} | {low:.2f}–{high:.2f} |"
-        )
-    lines += [
+        *_rate_table(report["spans"], "label", "spans"),
         "",
-        "| relation | gold relations | gold errors | per 100 relations | 95% CI |",
-        "|---|---:|---:|---:|---|",
+        *_rate_table(report["relations"], "relation", "relations"),
     ]
-    for row in report["relations"]:
-        low, high = row["ci95"]
-        lines.append(
-            f"| {row['name']} | {row['gold_items']} | {row['errors']} | {row['per_100']:.2f} | {low:.2f}–{high:.2f} |"
-        )
     return "\n".join(lines) + "\n"
 
 
