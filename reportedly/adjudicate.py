@@ -327,6 +327,14 @@ def merge_layers(layers: Layers, schema: Schema, *, doc_ids: Collection[str] | N
     return [merge({n: layers[n][d] for n in names}, schema) for d in shared if doc_ids is None or d in doc_ids]
 
 
+def write_disagreements(candidates: Sequence[Candidate], out: Path) -> int:
+    """``out/<id>.disagreements.json`` for each candidate, for the adjudicator; the number of items listed."""
+    for candidate in candidates:
+        content = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
+        atomic_write_text(Path(out) / f"{candidate.doc.id}.disagreements.json", content)
+    return sum(len(c.items) for c in candidates)
+
+
 @dataclass(frozen=True)
 class Decided:
     gold: Document

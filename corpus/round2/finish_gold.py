@@ -13,6 +13,8 @@ import re
 import sys
 from pathlib import Path
 
+from reportedly.document import atomic_write_text
+
 GOLD = Path(__file__).parent / "gold"
 
 
@@ -29,9 +31,7 @@ def main(argv: list[str]) -> int:
         path = GOLD / f"{doc_id}.json"
         record = json.loads(path.read_text(encoding="utf-8"))
         record["provenance"]["guidelines"] = guidelines
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     print(f"{len(ids)} staged gold documents state guidelines {guidelines}")
     return 0
 

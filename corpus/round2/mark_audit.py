@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from reportedly.document import atomic_write_text
+
 for path in sorted(Path("corpus/round2/layers/au1").glob("*.json")):
     record = json.loads(path.read_text(encoding="utf-8"))
     if record["provenance"].get("layer") != "audit":
         record["provenance"]["layer"] = "audit"
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(path, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
         print(f"{path}: audit")

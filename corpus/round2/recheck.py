@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.quotes import Aligner
-from reportedly.document import Document, Relation, Span, document_from_dict, dumps_document
+from reportedly.document import Document, Relation, Span, atomic_write_text, document_from_dict, dumps_document
 from reportedly.schema import load_schema
 from reportedly.validate import check_document
 
@@ -175,9 +175,7 @@ def main(argv: list[str]) -> int:
             (CORPUS / "documents" / f"{doc_id}.json", dumps_document(doc)),
             (trail_path, json.dumps(trail, ensure_ascii=False, indent=2) + "\n"),
         ):
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(content, encoding="utf-8")
-            tmp.replace(path)
+            atomic_write_text(path, content)
     print(f"{len(planned)} documents, {total} proposals, {accepted} accepted and applied")
     return 0
 

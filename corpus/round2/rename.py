@@ -19,6 +19,8 @@ import sys
 from bisect import bisect_right
 from collections.abc import Mapping
 from pathlib import Path
+
+from reportedly.document import atomic_write_text
 from typing import Any
 
 ROOT = Path("corpus")
@@ -125,9 +127,7 @@ def main(ids: list[str]) -> int:
         print(f"{len(problems)} problem(s); nothing written", file=sys.stderr)
         return 1
     for path, content in writes:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(content, encoding="utf-8")
-        tmp.replace(path)
+        atomic_write_text(path, content)
     print(f"{len(ids)} documents renamed, {len(writes)} files rewritten")
     return 0
 

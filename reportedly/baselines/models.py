@@ -117,6 +117,48 @@ def cached_folder(system: str, key: str, cache: Path = DEFAULT_CACHE) -> Path:
     return Path(cache) / system / key
 
 
+@dataclass(frozen=True)
+class TrainingRun:
+    """What training ``system`` on a corpus needs: its splits and the model folder (cached by fingerprint)."""
+
+    system: str
+    corpus: Path
+    train: tuple[Document, ...]
+    dev: tuple[Document, ...]
+    folder: Path
+    seed: int
+    epochs: int
+
+    def run(self, schema: Schema, on_progress: Callable[[TrainingProgress], None] | None = None) -> ModelCard:
+        return train_model(
+            self.system,
+            schema=schema,
+            train=self.train,
+            dev=self.dev,
+            out=self.folder,
+            corpus=str(self.corpus),
+            seed=self.seed,
+            epochs=self.epochs,
+            on_progress=on_progress,
+        )
+
+
+def plan_training(
+    system: str,
+    corpus: Path,
+    schema: Schema,
+    *,
+    seed: int,
+    epochs: int,
+    cache: Path = DEFAULT_CACHE,
+    out: Path | None = None,
+) -> TrainingRun:
+    """The run for ``system`` on ``corpus``: into ``out``, or the cache folder its fingerprint names."""
+    train, dev = training_data(corpus)
+    key = fingerprint(system, train, dev, schema, seed=seed, epochs=epochs)
+    return TrainingRun(system, Path(corpus), train, dev, out or cached_folder(system, key, cache), seed, epochs)
+
+
 def train_model(
     system: str,
     *,

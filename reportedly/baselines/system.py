@@ -25,11 +25,8 @@ from typing import Any
 from reportedly.baselines.models import (
     DEFAULT_CACHE,
     DEFAULT_EPOCHS,
-    cached_folder,
-    fingerprint,
     load_model,
-    train_model,
-    training_data,
+    plan_training,
 )
 from reportedly.baselines.progress import TrainingProgress
 from reportedly.baselines.registry import spec
@@ -143,28 +140,15 @@ def load_system(
         return System(SYSTEM, run.version, run.model_hash, schema, run, run.info)
     if options:
         raise TypeError(f"unexpected option(s) for {found.name}: {', '.join(options)}")
-    corpus = corpus or default_corpus()
-    train_docs, dev_docs = training_data(corpus)
-    key = fingerprint(found.name, train_docs, dev_docs, schema, seed=seed, epochs=epochs)
-    folder = cached_folder(found.name, key, cache)
-    if not (folder / "model.json").is_file():
+    training = plan_training(found.name, corpus or default_corpus(), schema, seed=seed, epochs=epochs, cache=cache)
+    if not (training.folder / "model.json").is_file():
         if not train:
             raise ReportedlyError.of(
                 "RPT-MODEL-MISSING",
-                f"no {found.name} model trained on {corpus} in {cache}; run `reportedly train {found.name}`",
+                f"no {found.name} model trained on {training.corpus} in {cache}; run `reportedly train {found.name}`",
             )
-        train_model(
-            found.name,
-            schema=schema,
-            train=train_docs,
-            dev=dev_docs,
-            out=folder,
-            corpus=str(corpus),
-            seed=seed,
-            epochs=epochs,
-            on_progress=on_progress,
-        )
-    return _from_folder(folder, schema)
+        training.run(schema, on_progress)
+    return _from_folder(training.folder, schema)
 
 
 def _from_folder(folder: Path, schema: Schema) -> System:

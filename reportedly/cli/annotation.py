@@ -11,7 +11,6 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.corpus import Layers, read_layers
-from reportedly.document import atomic_write_text
 from reportedly.generated import update, update_section
 from reportedly.incidents import ReportedlyError
 
@@ -102,7 +101,7 @@ def adjudicate_merge(
 
     Example: reportedly adjudicate merge --annotator a1 --annotator a2 --out work/adjudication
     """
-    from reportedly.adjudicate import merge_layers
+    from reportedly.adjudicate import merge_layers, write_disagreements
 
     schema = open_schema(schema_path)
     loaded = read_layers_or_fail(layers, annotators)
@@ -110,10 +109,7 @@ def adjudicate_merge(
         candidates = merge_layers(loaded, schema, doc_ids=set(doc_ids) if doc_ids else None)
     except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None
-    for candidate in candidates:
-        content = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
-        atomic_write_text(out / f"{candidate.doc.id}.disagreements.json", content)
-    total = sum(len(c.items) for c in candidates)
+    total = write_disagreements(candidates, out)
     console.print(f"{len(candidates)} document(s), {total} disagreement(s) -> {out}", highlight=False)
 
 

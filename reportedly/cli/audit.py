@@ -51,14 +51,12 @@ def audit_merge(
 
     Example: reportedly audit merge --gold corpus/documents --layers corpus/layers --auditor au1 --out work/audit
     """
-    from reportedly.audit import audit_candidates  # numpy: not at --help
+    from reportedly.adjudicate import write_disagreements  # numpy: not at --help
+    from reportedly.audit import audit_candidates
 
     schema = open_schema(schema_path)
     candidates = audit_candidates(_gold(gold), _audit(layers, auditor), auditor=auditor, schema=schema)
-    for candidate in candidates:
-        text = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
-        atomic_write_text(out / f"{candidate.doc.id}.disagreements.json", text)
-    total = sum(len(c.items) for c in candidates)
+    total = write_disagreements(candidates, out)
     console.print(f"{len(candidates)} audited document(s), {total} difference(s) -> {out}", highlight=False)
 
 

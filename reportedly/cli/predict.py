@@ -199,7 +199,7 @@ def train(
 
     Example: reportedly train encoder --out models/encoder && reportedly predict models/encoder article.txt
     """
-    from reportedly.baselines.models import cached_folder, fingerprint, train_model, training_data
+    from reportedly.baselines.models import plan_training
     from reportedly.baselines.registry import TRAINABLE, spec
     from reportedly.baselines.system import default_corpus
 
@@ -209,23 +209,13 @@ def train(
             raise ReportedlyError.of(
                 "RPT-SYSTEM-UNKNOWN", f"{system_name} is not trained; trainable: {', '.join(TRAINABLE)}"
             )
-        corpus = corpus or default_corpus()
-        train_docs, dev_docs = training_data(corpus)
-        key = fingerprint(system_name, train_docs, dev_docs, schema, seed=seed, epochs=epochs)
-        folder = out or cached_folder(system_name, key, cache)
+        run = plan_training(
+            system_name, corpus or default_corpus(), schema, seed=seed, epochs=epochs, cache=cache, out=out
+        )
+        folder = run.folder
         started = time.perf_counter()
         with training_progress(f"training {system_name}") as report:
-            card = train_model(
-                system_name,
-                schema=schema,
-                train=train_docs,
-                dev=dev_docs,
-                out=folder,
-                corpus=str(corpus),
-                seed=seed,
-                epochs=epochs,
-                on_progress=report,
-            )
+            card = run.run(schema, report)
     except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None
     except KeyboardInterrupt:
