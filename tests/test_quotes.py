@@ -59,6 +59,16 @@ def test_strict_mode_reports_repeats_and_never_guesses() -> None:
     assert aligner.locate("siad") == (None, "normalised", "not_found")  # no fuzzy matching unless asked
 
 
+def test_strict_mode_refuses_a_quote_that_cuts_a_word() -> None:
+    # An audit quote "he" was once placed inside "weather" through its context.
+    aligner = Aligner("The weather turned, he said, and the tide rose.")
+    assert aligner.locate("he", context="The weather turned") == (None, "exact+partial+context", "cuts_word")
+    assert aligner.locate("he") == ((20, 22), "exact", "")  # the whole word wins over "The", "weather", "the"
+    assert aligner.locate("eat")[2] == "cuts_word"
+    assert "whole words" in REASONS["cuts_word"]
+    assert Aligner("I\u2019d say so", fuzzy_threshold=None).locate("I'd") == ((0, 3), "normalised", "")
+
+
 def test_context_and_occurrence_resolve_repeats() -> None:
     aligner = Aligner(TEXT)
     assert aligner.locate("said", context="officials said it") == ((47, 51), "exact+context", "")
@@ -116,7 +126,7 @@ def test_fuzzy_prefers_whole_words_to_a_truncated_exact_match() -> None:
     text = "A senior official said so."
     strict = Aligner(text).locate("a senior officia")
     assert strict == (None, "normalised", "not_found")
-    assert Aligner(text).locate("senior officia") == ((2, 16), "exact", "")  # strict: as quoted
+    assert Aligner(text).locate("senior officia") == (None, "exact+partial", "cuts_word")  # strict: refused
     assert Aligner(text, fuzzy_threshold=85).locate("senior officia")[0:2] == ((2, 17), "fuzzy")
     assert Aligner(text, fuzzy_threshold=85).locate("enio")[0:2] == ((3, 7), "exact+partial")
 

@@ -155,18 +155,17 @@ class Aligner:
         self, quote: str, within: Sequence[Place] | None, context: str | None = None
     ) -> tuple[list[Place], str, float | None]:
         """Places of ``quote`` inside ``within`` (anywhere when None) by the first stage that finds
-        any. With fuzzy matching on, matches that cut a word in two are dropped when whole-word
-        matches exist, and a stage with only such matches (a truncated or misspelt quote) gives way
-        to a later stage that finds whole words; if none does, they are kept, marked ``+partial``."""
+        any. Matches that cut a word in two are dropped when whole-word matches exist, and a stage
+        with only such matches (a truncated or misspelt quote) gives way to a later stage that
+        finds whole words; if none does, they are kept, marked ``+partial`` (refused by
+        :meth:`find` unless fuzzy matching is on)."""
         weak: tuple[list[Place], str] | None = None
         exact = [(s, s + len(quote)) for s in _occurrences(self.text, quote)]
         for places, method in ((exact, "exact"), (None, "normalised")):
             if places is None:
                 places = self._normalised_places(quote)
             places = [p for p in places if _inside(p, within)]
-            if not places or self.fuzzy_threshold is None:
-                if places:
-                    return places, method, None
+            if not places:
                 continue
             bounded = [p for p in places if word_bounded(self.text, *p)]
             if bounded:
@@ -212,6 +211,8 @@ class Aligner:
         method += suffix
         if not places:
             return Located(None, method, "not_found")
+        if "+partial" in method and self.fuzzy_threshold is None:  # only fuzzy matching may cut a word
+            return Located(None, method, "cuts_word")
         if occurrence is not None:
             if not 1 <= occurrence <= len(places):
                 return Located(None, method, "occurrence_out_of_range")
@@ -254,6 +255,7 @@ REASONS = {
     "bad_item": "the item has no usable label or text",
     "not_found": "the quoted text does not occur in the document (checked exact, normalised and, if on, fuzzy)",
     "context_not_found": "the context string does not occur in the document",
+    "cuts_word": "the quote starts or ends inside a word (e.g. 'he' in 'weather'); quote whole words",
     "ambiguous": "the quote occurs several times; add a longer 'context' or an 'occurrence' number",
     "occurrence_out_of_range": "'occurrence' is larger than the number of matches",
     "unknown_label": "the label is not defined in the schema",
