@@ -8,7 +8,7 @@ from pathlib import Path
 
 from reportedly.document import atomic_write_text
 
-for path in sorted(Path("corpus/round2/layers/au1").glob("*.json")):
+for path in sorted(Path("corpus/round2/layers").glob("au[0-9]*/*.json")):
     record = json.loads(path.read_text(encoding="utf-8"))
     if record["provenance"].get("layer") != "audit":
         record["provenance"]["layer"] = "audit"

@@ -1,11 +1,16 @@
-"""Brings round-1 gold to LABELING.md v2: a checker's proposals, an adjudicator's decisions, applied.
+"""Checks existing gold against the guidelines: a checker's proposals, an adjudicator's decisions, applied.
 
-A checker session reads a gold document and LABELING.md v2 and proposes changes
-(``recheck/proposals/<id>.json``); an adjudicator session accepts or rejects each one
-(``recheck/decisions/<id>.json``). This script checks both files and applies the accepted
-changes to ``corpus/documents/<id>.json``, recording proposals and decisions in the document's
-adjudication record (``corpus/adjudication/<id>.json``, key ``v2_recheck``). Every document is
-checked first; nothing is written if any file is bad.
+Two passes used it. ``2.0``: the round-1 gold against LABELING.md v2.0 (folder ``recheck/``,
+record key ``v2_recheck``). ``2.1``: every gold document outside the audit sample against v2.1,
+for the kinds of error the blind audit found (and, for round 1, the rules v2.1 changed)
+(folder ``recheck-2.1/``, record key ``v2_1_recheck``; see RECHECKING.md).
+
+A checker session reads a gold document and LABELING.md and proposes changes
+(``<folder>/proposals/<id>.json``); an adjudicator session accepts or rejects each one
+(``<folder>/decisions/<id>.json``). This script checks both files and applies the accepted
+changes to the gold document (``corpus/documents/<id>.json``, or ``corpus/round2/gold/<id>.json``
+while round 2 is staged), recording proposals and decisions in the document's adjudication record
+under the pass's key. Every document is checked first; nothing is written if any file is bad.
 
 Proposal ops (spans are named by quoting, as annotators do; offsets are computed here):
 - ``add_span``: ``new_id``, ``label``, ``text``, ``context``?, ``attrs``?, ``relations``? (may name new_id);
@@ -14,10 +19,11 @@ Proposal ops (spans are named by quoting, as annotators do; offsets are computed
 - ``change_attrs``: ``span``, ``attrs`` (merged over the old ones);
 - ``add_relation`` / ``remove_relation``: ``relation`` = ``{label, head, tail}``.
 
-Usage (from the repository root):
-  python corpus/round2/recheck.py check [ID ...]   # proposals only
-  python corpus/round2/recheck.py verify [ID ...]  # proposals + decisions, nothing written
-  python corpus/round2/recheck.py apply [ID ...]   # proposals + decisions -> gold
+Usage (from the repository root; the pass defaults to 2.1):
+  python corpus/round2/recheck.py [--pass 2.0|2.1] render ID ...  # the gold, claim by claim, as text
+  python corpus/round2/recheck.py [--pass 2.0|2.1] check [ID ...]   # proposals only
+  python corpus/round2/recheck.py [--pass 2.0|2.1] verify [ID ...]  # proposals + decisions, nothing written
+  python corpus/round2/recheck.py [--pass 2.0|2.1] apply [ID ...]   # proposals + decisions -> gold
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from reportedly.validate import check_document
 
 HERE = Path(__file__).parent
 CORPUS = Path("corpus")
+PASSES = {"2.0": ("recheck", "v2_recheck"), "2.1": ("recheck-2.1", "v2_1_recheck")}
 OPS = {"add_span", "remove_span", "change_span", "change_attrs", "add_relation", "remove_relation"}
 
 
@@ -103,11 +110,23 @@ def _read(path: Path) -> Any:
         raise RecheckError(f"{path}: {exc}") from None
 
 
-def plan(doc_id: str, *, with_decisions: bool) -> tuple[Document, dict[str, Any], int, int]:
+def gold_paths(doc_id: str) -> tuple[Path, Path]:
+    """The gold document and its adjudication record: in ``corpus/``, else staged in round 2."""
+    for documents, trails in ((CORPUS / "documents", CORPUS / "adjudication"), (HERE / "gold", HERE / "adjudication")):
+        if (documents / f"{doc_id}.json").is_file():
+            return documents / f"{doc_id}.json", trails / f"{doc_id}.json"
+    raise RecheckError(f"{doc_id}: no gold document in corpus/documents or corpus/round2/gold")
+
+
+def read_gold(doc_id: str) -> Document:
+    gold_path, _ = gold_paths(doc_id)
+    return document_from_dict(_read(gold_path), str(gold_path))
+
+
+def plan(doc_id: str, *, with_decisions: bool, folder: str) -> tuple[Document, dict[str, Any], int, int]:
     """The new gold document, the record to keep, proposals and accepted counts."""
-    gold_path = CORPUS / "documents" / f"{doc_id}.json"
-    gold = document_from_dict(_read(gold_path), str(gold_path))
-    proposals = _read(HERE / "recheck" / "proposals" / f"{doc_id}.json")
+    gold = read_gold(doc_id)
+    proposals = _read(HERE / folder / "proposals" / f"{doc_id}.json")
     items = proposals.get("proposals", [])
     ids = [p.get("item") for p in items]
     if len(set(ids)) != len(ids):
@@ -115,7 +134,7 @@ def plan(doc_id: str, *, with_decisions: bool) -> tuple[Document, dict[str, Any]
     accepted_ids = {p.get("item") for p in items}
     decisions: dict[str, Any] = {}
     if with_decisions:
-        decisions = _read(HERE / "recheck" / "decisions" / f"{doc_id}.json")
+        decisions = _read(HERE / folder / "decisions" / f"{doc_id}.json")
         verdicts = {d.get("item"): d for d in decisions.get("decisions", [])}
         missing = [i for i in ids if i not in verdicts]
         if missing:
@@ -138,16 +157,61 @@ def plan(doc_id: str, *, with_decisions: bool) -> tuple[Document, dict[str, Any]
     return doc, record, len(items), len(accepted_ids)
 
 
+def render(doc: Document) -> str:
+    """The gold as a checker reads it: each claim with its source, cue and hedges, then the
+    sources and hedges no claim uses, then same_source chains."""
+    spans = {s.id: s for s in doc.spans}
+    out_links: dict[str, list[tuple[str, str]]] = {}
+    in_links: dict[str, list[tuple[str, str]]] = {}
+    for r in doc.relations:
+        out_links.setdefault(r.head, []).append((r.label, r.tail))
+        in_links.setdefault(r.tail, []).append((r.label, r.head))
+
+    def show(span_id: str) -> str:
+        s = spans[span_id]
+        attrs = ", ".join(f"{k}={v}" for k, v in sorted(s.attrs.items()))
+        return f"{s.id} {s.label}{f' ({attrs})' if attrs else ''} [{s.start},{s.end}) {s.text!r}"
+
+    lines = [f"# {doc.id}", "", doc.text, "", "## Claims"]
+    used: set[str] = set()
+    for claim in sorted((s for s in doc.spans if s.label == "CLAIM"), key=lambda s: (s.start, -s.end)):
+        lines.append(show(claim.id))
+        for label, tail in out_links.get(claim.id, []):
+            lines.append(f"    {label} -> {show(tail)}")
+            used.add(tail)
+        for label, head in in_links.get(claim.id, []):
+            lines.append(f"    <- {label} {show(head)}")
+            used.add(head)
+    rest = [s for s in sorted(doc.spans, key=lambda s: s.start) if s.label != "CLAIM" and s.id not in used]
+    lines += ["", "## Spans linked to no claim"] + [show(s.id) for s in rest]
+    lines += ["", "## same_source"] + [
+        f"{show(r.head)}  ->  {r.tail}" for r in doc.relations if r.label == "same_source"
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("check", "verify", "apply"):
+    pass_name = "2.1"
+    if argv[:1] == ["--pass"] and len(argv) > 1:
+        pass_name, argv = argv[1], argv[2:]
+    if pass_name not in PASSES or not argv or argv[0] not in ("render", "check", "verify", "apply"):
         print(__doc__, file=sys.stderr)
         return 2
+    folder, key = PASSES[pass_name]
     command, ids = argv[0], argv[1:]
-    ids = ids or sorted(p.stem for p in (HERE / "recheck" / "proposals").glob("*.json"))
+    if command == "render":
+        try:
+            for doc_id in ids:
+                print(render(read_gold(doc_id)))
+        except RecheckError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        return 0
+    ids = ids or sorted(p.stem for p in (HERE / folder / "proposals").glob("*.json"))
     planned, problems = [], []
     for doc_id in ids:
         try:
-            planned.append((doc_id, *plan(doc_id, with_decisions=command != "check")))
+            planned.append((doc_id, *plan(doc_id, with_decisions=command != "check", folder=folder)))
         except RecheckError as exc:
             problems.append(str(exc))
     if problems:
@@ -168,11 +232,11 @@ def main(argv: list[str]) -> int:
         provenance["method"] = str(provenance.get("method", "")) + note
         provenance["guidelines"] = record["guidelines"]
         doc = replace(doc, provenance=provenance)
-        trail_path = CORPUS / "adjudication" / f"{doc_id}.json"
+        gold_path, trail_path = gold_paths(doc_id)
         trail = _read(trail_path)
-        trail["v2_recheck"] = record
+        trail[key] = record
         for path, content in (
-            (CORPUS / "documents" / f"{doc_id}.json", dumps_document(doc)),
+            (gold_path, dumps_document(doc)),
             (trail_path, json.dumps(trail, ensure_ascii=False, indent=2) + "\n"),
         ):
             atomic_write_text(path, content)
