@@ -281,6 +281,20 @@ def test_card_figures_are_computed(published: Path, schema: Schema) -> None:
     assert "- 0.1.0 (2026-11-27): test documents." in card
 
 
+def test_card_cites_the_release_with_a_complete_bibtex_entry(published: Path) -> None:
+    card = (published / "README.md").read_text(encoding="utf-8")
+    entry = card.split("```bibtex\n", 1)[1].split("```", 1)[0]
+    fields = dict(re.findall(r"^  (\w+)\s*= \{(.*)\},$", entry, re.MULTILINE))
+    assert entry.startswith("@misc{reportedly_0_1_0,")
+    assert fields["title"].startswith("reportedly: claims")
+    assert fields["year"] == "2026"  # from the changelog entry of 0.1.0
+    assert fields["version"] == "0.1.0"
+    assert fields["url"] == "https://huggingface.co/datasets/reportedly/reportedly"
+    assert "language-model" in fields["note"]
+    croissant = json.loads((published / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["url"] == fields["url"]
+
+
 def test_card_reads_agreement_and_leaderboard(corpus: Path, tmp_path: Path, schema: Schema) -> None:
     agreement = {
         "schema_version": "1.0.0",
@@ -608,7 +622,8 @@ def test_cli_publish_and_readme_section(corpus: Path, tmp_path: Path) -> None:
     again = runner.invoke(app, args)
     assert again.exit_code == 1
     assert "RPT-PUBLISH-NOT-EMPTY" in again.output and "--overwrite" in again.output
-    assert runner.invoke(app, [*args, "--overwrite"]).exit_code == 0
+    assert runner.invoke(app, [*args, "--overwrite", "--url", "https://example.org/reportedly"]).exit_code == 0
+    assert "url     = {https://example.org/reportedly}," in (out / "README.md").read_text(encoding="utf-8")
 
 
 def test_cli_refuses_bad_readme_before_writing(corpus: Path, tmp_path: Path) -> None:

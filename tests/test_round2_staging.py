@@ -51,10 +51,20 @@ def test_round1_gold_states_v2_and_keeps_its_recheck_record() -> None:
         assert trail["v2_recheck"]["guidelines"] == doc.provenance["guidelines"], doc.id
 
 
-def test_audit_layers_are_recorded_as_audits_of_sampled_documents() -> None:
-    sample = _ids(ROUND2 / "audit-sample.txt")
+@pytest.mark.parametrize(("auditor", "sample_file"), [("au1", "audit-sample.txt"), ("au2", "audit-2-sample.txt")])
+def test_audit_layers_are_recorded_as_audits_of_sampled_documents(auditor: str, sample_file: str) -> None:
+    sample = _ids(ROUND2 / sample_file)
     texts = {doc.id: doc.text for doc in read_documents(ROUND2 / "audit" / "texts")}
-    assert set(texts) == sample
-    for layer in read_documents(ROUND2 / "layers" / "au1"):
+    assert sample <= set(texts)
+    for layer in read_documents(ROUND2 / "layers" / auditor):
         assert layer.id in sample and layer.text == texts[layer.id]
-        assert layer.provenance["layer"] == "audit" and layer.provenance["annotators"] == ["au1"]
+        assert layer.provenance["layer"] == "audit" and layer.provenance["annotators"] == [auditor]
+
+
+def test_the_two_audit_samples_are_disjoint_and_cover_every_genre_twice() -> None:
+    first, second = _ids(ROUND2 / "audit-sample.txt"), _ids(ROUND2 / "audit-2-sample.txt")
+    assert not first & second and len(first) == len(second) == 36
+    texts = {doc.id: doc.meta["genre"] for doc in read_documents(ROUND2 / "audit" / "texts")}
+    for sample in (first, second):
+        genres = [texts[i] for i in sample]
+        assert all(genres.count(g) == 2 for g in genres)

@@ -10,6 +10,7 @@ import typer
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.incidents import ReportedlyError
 from reportedly.publish import publish, push_to_hub
+from reportedly.publish.corpus import DATASET_URL
 
 
 @app.command("publish")
@@ -33,6 +34,13 @@ def publish_command(
         typer.Option("--push-to-hub", help="Then upload OUT to this Hub dataset repo (token: HF_TOKEN or login)."),
     ] = None,
     private: Annotated[bool, typer.Option("--private", help="With --push-to-hub: create the repo private.")] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="The dataset's address for the citation and croissant.json "
+            f"(default: the --push-to-hub repo's address, else {DATASET_URL})."
+        ),
+    ] = None,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Build the dataset folder: parquet per split for the default, flat and tokens configurations,
@@ -41,7 +49,8 @@ def publish_command(
     Example: reportedly publish --out dist/huggingface --overwrite --readme corpus/README.md
     """
     schema = open_schema(schema_path)
-    url = f"https://huggingface.co/datasets/{push_to_hub_repo}" if push_to_hub_repo else None
+    if url is None:
+        url = f"https://huggingface.co/datasets/{push_to_hub_repo}" if push_to_hub_repo else DATASET_URL
     try:
         result = publish(
             corpus,

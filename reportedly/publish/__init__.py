@@ -22,7 +22,7 @@ from typing import Any
 from reportedly.generated import Outcome, replace_section, update
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.publish.card import dataset_card, splits_markdown
-from reportedly.publish.corpus import Release, read_release
+from reportedly.publish.corpus import DATASET_URL, Release, read_release
 from reportedly.publish.croissant import croissant, folder_of
 from reportedly.publish.dataset import (
     CONFIGS,
@@ -104,7 +104,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
 
 
 def _write_folder(
-    folder: Path, release: Release, tables: Tables, schema: Schema, features: Mapping[str, Any], url: str | None
+    folder: Path, release: Release, tables: Tables, schema: Schema, features: Mapping[str, Any], url: str
 ) -> dict[str, dict[str, int]]:
     sizes: dict[str, dict[str, tuple[int, int, int]]] = {}
     shards: dict[str, dict[str, tuple[str, str]]] = {}
@@ -117,7 +117,9 @@ def _write_folder(
             written = write_parquet(rows, features[config], folder / rel)
             sizes[config][split] = (written.rows, written.num_bytes, written.path.stat().st_size)
             shards[config][split] = (rel, sha256_file(written.path))
-    (folder / CARD).write_text(dataset_card(release, tables, features, sizes, schema), encoding="utf-8", newline="\n")
+    (folder / CARD).write_text(
+        dataset_card(release, tables, features, sizes, schema, url), encoding="utf-8", newline="\n"
+    )
     metadata = croissant(release, schema, features, shards, url=url)
     (folder / CROISSANT).write_text(
         json.dumps(metadata, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8", newline="\n"
@@ -135,13 +137,13 @@ def publish(
     agreement: Path | None = None,
     leaderboard: Path | None = None,
     readme: Path | None = None,
-    url: str | None = None,
+    url: str = DATASET_URL,
 ) -> Published:
     """Build the dataset folder ``out`` from the corpus folder ``corpus``.
 
     ``agreement`` (default ``corpus/agreement.json``) and ``leaderboard`` feed the card when they
-    exist; ``readme`` gets the per-split table in its ``splits`` section; ``url`` goes into the
-    Croissant metadata. Raises :class:`ReportedlyError` (with a stable code) and writes nothing when
+    exist; ``readme`` gets the per-split table in its ``splits`` section; ``url`` (the dataset's
+    address) goes into the citation and the Croissant metadata. Raises :class:`ReportedlyError` (with a stable code) and writes nothing when
     the corpus is not releasable or ``out`` is not empty (unless ``overwrite`` and ``out`` is an
     earlier publish output).
     """

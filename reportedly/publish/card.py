@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportedly.publish.corpus import Release, markdown_section
+from reportedly.publish.corpus import Release, changelog_date, markdown_section
 from reportedly.publish.dataset import CONFIGS, Tables, TokenLoss, tag_column
 from reportedly.schema import Schema
 from reportedly.stats import corpus_stats, stats_markdown
@@ -360,7 +360,7 @@ def _readme_part(release: Release, heading: str, fallback: str) -> str:
     return section if section else fallback + "\n"
 
 
-def card_body(release: Release, tables: Tables, config_features: Mapping[str, Any], schema: Schema) -> str:
+def card_body(release: Release, tables: Tables, config_features: Mapping[str, Any], schema: Schema, url: str) -> str:
     docs = release.documents
     stats = corpus_stats(docs)
     out = [
@@ -454,15 +454,30 @@ def card_body(release: Release, tables: Tables, config_features: Mapping[str, An
         "",
         f"The corpus is released under {release.license}.",
         "",
-        "```bibtex",
-        "@misc{reportedly_corpus,",
-        "  title  = {reportedly: claims, their sources and their hedges in news text},",
-        f"  note   = {{corpus version {release.version}, annotation schema version {schema.version}}},",
-        "}",
-        "```",
+        *citation(release, schema, url),
     ]
     text = "\n".join(out)
     return re.sub(r"\n{3,}", "\n\n", text).rstrip() + "\n"
+
+
+def citation(release: Release, schema: Schema, url: str) -> list[str]:
+    """A complete BibTeX entry: the year is the date of this version's changelog entry."""
+    date = changelog_date(release.readme, release.version)
+    year = date[:4] if date else ""
+    key = "reportedly_" + re.sub(r"[^0-9A-Za-z]", "_", release.version)
+    return [
+        "```bibtex",
+        f"@misc{{{key},",
+        "  title   = {reportedly: claims, their sources and their hedges in news text},",
+        "  author  = {{reportedly contributors}},",
+        f"  year    = {{{year}}},",
+        f"  version = {{{release.version}}},",
+        f"  url     = {{{url}}},",
+        f"  note    = {{Annotation schema {schema.version}. Texts, annotations and adjudication made by language-model "
+        "sessions; not reviewed by people}},",
+        "}",
+        "```",
+    ]
 
 
 def dataset_card(
@@ -471,5 +486,6 @@ def dataset_card(
     config_features: Mapping[str, Any],
     sizes: Mapping[str, Mapping[str, tuple[int, int, int]]],
     schema: Schema,
+    url: str,
 ) -> str:
-    return card_header(release, config_features, sizes) + card_body(release, tables, config_features, schema)
+    return card_header(release, config_features, sizes) + card_body(release, tables, config_features, schema, url)

@@ -31,6 +31,10 @@ BLOCKING_WARNINGS = {"RPT-SPLIT-UNASSIGNED"}  # a warning while annotating, an e
 CONSTRUCTED = "constructed"
 
 
+# Where the project publishes the dataset (``reportedly publish --push-to-hub`` or ``--url`` names another).
+DATASET_URL = "https://huggingface.co/datasets/reportedly/reportedly"
+
+
 @dataclass(frozen=True)
 class Release:
     root: Path
