@@ -104,6 +104,10 @@ class Corpus:
     def agreement_file(self) -> Path:
         return self.root / AGREEMENT
 
+    @property
+    def adjudication_folder(self) -> Path:
+        return self.root / ADJUDICATION
+
     def document_file(self, doc_id: str) -> Path:
         return self.documents_folder / f"{doc_id}.json"
 
@@ -161,7 +165,7 @@ class Corpus:
     @cached_property
     def adjudication(self) -> dict[str, Mapping[str, Any]]:
         """The adjudication record of each document that has one."""
-        folder = self.root / ADJUDICATION
+        folder = self.adjudication_folder
         if not folder.is_dir():
             return {}
         return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))}

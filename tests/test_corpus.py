@@ -8,7 +8,7 @@ from pathlib import Path
 import reportedly
 from reportedly.corpus import ADJUDICATION, AGREEMENT, DOCUMENTS, LAYERS, README, SPLITS, UNVERSIONED, VERSION, Corpus
 from reportedly.document import Document, make_span, write_document
-from reportedly.schema import Schema
+from reportedly.schema import Schema, load_schema
 from reportedly.validate import validate_paths
 
 PACKAGE = Path(reportedly.__file__).parent
@@ -68,9 +68,27 @@ def test_a_corpus_in_progress_reads_and_validates(tmp_path: Path, schema: Schema
     assert codes == ["RPT-LAYER-ORPHAN", "RPT-LAYER-ORPHAN"]  # a warning each: the text awaits its gold
 
 
+def test_an_adjudicated_corpus_keeps_each_gold_documents_layers_and_record(tmp_path: Path, schema: Schema) -> None:
+    root = tmp_path / "corpus"
+    for doc_id in ("wire-0001", "wire-0002", "wire-0003"):
+        write_document(root / DOCUMENTS / f"{doc_id}.json", _doc(doc_id, "gold"))
+        write_document(root / LAYERS / "a1" / f"{doc_id}.json", _doc(doc_id, "annotation", "a1"))
+    write_document(root / LAYERS / "a2" / "wire-0001.json", _doc("wire-0001", "annotation", "a2"))
+    write_document(root / LAYERS / "a2" / "wire-0002.json", _doc("wire-0002", "annotation", "a2"))
+    write_document(root / LAYERS / "au1" / "wire-0003.json", _doc("wire-0003", "audit", "au1"))  # no second layer
+    assert [i.code for i in validate_paths([root], schema).incidents] == []  # no records kept: nothing to check
+    (root / "adjudication").mkdir()
+    for doc_id in ("wire-0001", "wire-0003"):
+        (root / "adjudication" / f"{doc_id}.json").write_text("{}", encoding="utf-8")
+    found = [(i.code, i.doc_id) for i in validate_paths([root], schema).incidents]
+    assert found == [("RPT-GOLD-RECORD", "wire-0002"), ("RPT-GOLD-LAYERS", "wire-0003")]
+
+
 def test_the_real_corpus(root: Path) -> None:
     corpus = Corpus(root / "corpus")
     assert set(corpus.splits) == {"train", "dev", "test"}
     assert sorted(i for ids in corpus.splits.values() for i in ids) == sorted(corpus.documents)
     assert set(corpus.layers) >= {"a1", "a2"}
     assert set(corpus.adjudication) <= set(corpus.documents)
+    codes = {i.code for i in validate_paths([root / "corpus"], load_schema()).incidents}
+    assert not codes & {"RPT-GOLD-LAYERS", "RPT-GOLD-RECORD"}  # two layers and a record for every gold document

@@ -97,6 +97,14 @@ VALIDATE: dict[str, Code] = {
     "RPT-LAYER-ORPHAN": warning(
         "layer for a document that has no gold file", "add the gold document or remove the layer"
     ),
+    "RPT-GOLD-LAYERS": warning(
+        "an adjudicated gold document without two independent annotation layers",
+        "keep each annotator's layer under layers/<annotator>/<id>.json (provenance.layer annotation)",
+    ),
+    "RPT-GOLD-RECORD": warning(
+        "a gold document without its adjudication record in a corpus that keeps them",
+        "keep the record of its disagreements and decisions as adjudication/<id>.json",
+    ),
     "RPT-LAYER-TEXT": error(
         "layer text differs from the gold text",
         "re-annotate on the gold text, or fix the gold text",

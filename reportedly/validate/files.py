@@ -100,11 +100,14 @@ def validate_corpus(root: Path, schema: Schema) -> Report:
                 )
             gold[doc.id] = doc
             documents += 1
+    independent: dict[str, set[str]] = {}
     for annotator, path in listed.layers:
         files += 1
         result = validate_file(path, schema, expected_layer=(Role.ANNOTATION, Role.AUDIT), annotator=annotator)
         incidents += result.incidents
         for doc, _ in result.documents:
+            if doc.provenance.get("layer") == Role.ANNOTATION.value:
+                independent.setdefault(doc.id, set()).add(annotator)
             if doc.id != path.stem:
                 incidents.append(
                     Incident("RPT-DOC-FILENAME", f"file {path.name} holds document {doc.id!r}", str(path), None, doc.id)
@@ -115,8 +118,27 @@ def validate_corpus(root: Path, schema: Schema) -> Report:
             elif gold[doc.id].text != doc.text:
                 message = "the text differs from the gold document's text"
                 incidents.append(Incident("RPT-LAYER-TEXT", message, str(path), None, doc.id))
+    if corpus.adjudication_folder.is_dir():
+        incidents += _adjudicated_gold_records(corpus, gold, independent)
     incidents += validate_splits(listed.splits, set(gold), folder=corpus.splits_folder)
     return Report(incidents, files, documents)
+
+
+def _adjudicated_gold_records(corpus: Corpus, gold: Iterable[str], independent: dict[str, set[str]]) -> list[Incident]:
+    """A corpus that keeps adjudication records keeps, for each gold document, its record and the
+    two or more independent layers it was adjudicated from."""
+    incidents = []
+    for doc_id in gold:
+        where = str(corpus.document_file(doc_id))
+        layers = sorted(independent.get(doc_id, ()))
+        if len(layers) < 2:
+            named = ", ".join(layers) or "none"
+            message = f"{len(layers)} independent annotation layer(s) ({named}) under {corpus.layers_folder}"
+            incidents.append(Incident("RPT-GOLD-LAYERS", message, where, None, doc_id))
+        if not (corpus.adjudication_folder / f"{doc_id}.json").is_file():
+            message = f"no adjudication record {corpus.adjudication_folder / f'{doc_id}.json'}"
+            incidents.append(Incident("RPT-GOLD-RECORD", message, where, None, doc_id))
+    return incidents
 
 
 def validate_splits(paths: Sequence[Path], known: set[str], *, folder: Path) -> list[Incident]:
