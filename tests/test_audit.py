@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
 from reportedly.adjudicate import Decision
 from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold, is_gold_error
+from reportedly.cli import app
 from reportedly.document import Document, Relation, make_span
 from reportedly.schema import load_schema
 
+runner = CliRunner()
 TEXT = "The mayor said the bridge may reopen in about two weeks. Traffic was light."
 
 
@@ -78,3 +85,24 @@ def test_the_interval_is_a_document_bootstrap_that_contains_the_point() -> None:
     row = {r["name"]: r for r in audit_report(candidates, decisions, gold, schema)["spans"]}["all spans"]
     low, high = row["ci95"]
     assert low <= row["per_100"] <= high and low < high
+
+
+def test_a_saved_report_renders_into_its_readme_section(tmp_path: Path) -> None:
+    schema = load_schema()
+    gold = {"d1": _doc("d1", with_hedge=False, claim_end="weeks", layer="gold")}
+    audit = {"d1": _doc("d1", with_hedge=True, claim_end="weeks", layer="audit")}
+    candidates = audit_candidates(gold, audit, auditor="au2", schema=schema)
+    decisions = [Decision(i["item"], "au2", "H-3") for i in candidates[0].items]
+    report_path = tmp_path / "au2.json"
+    report_path.write_text(json.dumps(audit_report(candidates, {"d1": decisions}, gold, schema)), encoding="utf-8")
+    readme = tmp_path / "README.md"
+    readme.write_text("# x\n<!-- BEGIN GENERATED: audit-2 -->\n<!-- END GENERATED: audit-2 -->\n", encoding="utf-8")
+    args = ["audit", "table", str(report_path), "--readme", str(readme), "--section", "audit-2"]
+    stale = runner.invoke(app, [*args, "--check"])
+    assert stale.exit_code == 1 and "RPT-GENERATED-STALE" in stale.output
+    assert runner.invoke(app, args).exit_code == 0
+    assert "| all spans | 4 | 1 | 25.00 |" in readme.read_text(encoding="utf-8")
+    assert runner.invoke(app, [*args, "--check"]).exit_code == 0
+    report_path.write_text("[1, 2]", encoding="utf-8")
+    bad = runner.invoke(app, args)
+    assert bad.exit_code == 1 and "not an audit report" in bad.output

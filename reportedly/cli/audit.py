@@ -23,6 +23,7 @@ GoldOption = Annotated[
 ]
 LayersOption = Annotated[Path, typer.Option(help="Folder of layers holding <auditor>/<id>.json.")]
 AuditorOption = Annotated[str, typer.Option(help="The auditor's annotator id.")]
+SectionOption = Annotated[str, typer.Option(help="The generated section of --readme to fill.")]
 
 
 def _gold(folders: list[Path]) -> dict[str, Document]:
@@ -70,6 +71,7 @@ def audit_report_command(
     auditor: AuditorOption = "au1",
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the figures as JSON.")] = None,
     readme: Annotated[Path | None, typer.Option(help="Write the tables into this file's audit section.")] = None,
+    section: SectionOption = AUDIT_SECTION,
     fix: Annotated[bool, typer.Option("--fix", help="Also write the corrected gold documents in place.")] = False,
     partial: Annotated[
         bool, typer.Option("--partial", help="Report on the documents decided so far instead of refusing.")
@@ -123,8 +125,39 @@ def audit_report_command(
     if json_out is not None:
         atomic_write_text(json_out, json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     if readme is not None:
-        update_section(readme, AUDIT_SECTION, table, check=False)
+        update_section(readme, section, table, check=False)
     if fix:
         folders = {doc.id: folder for folder in gold for doc in read_documents(folder)}
         written = sum(write_document(folders[doc.id] / f"{doc.id}.json", doc) for doc in fixed)
         console.print(f"{written} gold document(s) corrected", highlight=False)
+
+
+@audit_app.command("table")
+def audit_table_command(
+    report_json: Annotated[Path, typer.Argument(help="A report written by `audit report --json`.")],
+    readme: Annotated[Path | None, typer.Option(help="Write the tables into this file's audit section.")] = None,
+    section: SectionOption = AUDIT_SECTION,
+    check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if --readme is stale.")] = False,
+) -> None:
+    """The tables of a saved audit report. The report is the record: once its fixes are in the gold,
+    `audit report` can no longer recompute it.
+
+    Example: reportedly audit table corpus/audit/au1.json --readme corpus/README.md --section audit-1
+    """
+    from reportedly.audit import audit_markdown
+
+    try:
+        report = json.loads(report_json.read_text(encoding="utf-8"))
+        table = audit_markdown(report)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise fail(
+            f"{report_json}: not an audit report ({exc}); write one with `audit report --json`", "RPT-ADJUDICATE"
+        ) from None
+    print(table, end="")
+    if readme is not None:
+        try:
+            outcome = update_section(readme, section, table, check=check)
+        except (ReportedlyError, OSError) as exc:
+            raise fail(str(exc), getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        if check and outcome.changed:
+            raise fail(f"stale: {readme} (section {section}); run without --check", "RPT-GENERATED-STALE")
