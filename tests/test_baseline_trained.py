@@ -75,3 +75,9 @@ def test_encoder_weights_are_the_pinned_ones() -> None:
     folder = encoder.model_dir()
     assert (folder / "model.safetensors").exists()
     assert (folder / "config.json").exists()
+
+
+def test_the_default_epochs_are_the_encoders() -> None:
+    from reportedly.baselines import encoder, models
+
+    assert models.DEFAULT_EPOCHS == encoder.EPOCHS

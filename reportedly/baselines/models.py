@@ -29,7 +29,7 @@ DEFAULT_CACHE = Path(".cache") / "baselines"
 MODEL_FILE = "model.json"
 FORMAT = "reportedly-model/1"
 WEIGHTS = {"crf": ("crf.pkl",), "encoder": ("tagger.pt", "heads.pkl")}
-DEFAULT_EPOCHS = 16
+DEFAULT_EPOCHS = 4  # encoder.EPOCHS, without importing the encoder here (the crf has no epochs)
 
 
 @dataclass(frozen=True)
