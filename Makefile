@@ -43,6 +43,8 @@ release: $(STAMP) schema
 	$(BIN)/reportedly agree --layers corpus/round2/layers --annotator a1 --annotator a2 \
 		$$(sed 's/^/--doc /' corpus/round2/pilot.txt) --json corpus/round2/agreement-pilot.json \
 		--readme corpus/README.md --section agreement-round2-pilot
+	$(BIN)/reportedly audit table corpus/round2/audit/report.json --readme corpus/README.md --section audit-1
+	$(BIN)/reportedly audit table corpus/round2/audit-2/report.json --readme corpus/README.md --section audit-2
 	$(BIN)/reportedly leaderboard
 	$(BIN)/reportedly publish --corpus corpus --out dist/huggingface --overwrite --readme corpus/README.md
 

@@ -277,6 +277,7 @@ def test_card_figures_are_computed(published: Path, schema: Schema) -> None:
     assert "| adj | 2 |" in card and "Disagreements between annotators decided by an adjudicator: 4." in card
     assert "Not available: no agreement file" in card
     assert "Not available: no leaderboard" in card
+    assert "Not available: no blind audit" in card and "Not available: no diversity figures" in card
     assert "Constructed for the publishing tests" in card  # copied from the corpus README
     assert "- 0.1.0 (2026-11-27): test documents." in card
 
@@ -756,6 +757,9 @@ def test_publish_the_real_corpus(tmp_path: Path, schema: Schema) -> None:
         pytest.skip("corpus/splits/ lists no document yet (the annotation round is producing them)")
     start = time.perf_counter()
     publish(real, tmp_path / "out", schema=schema)
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "per 100 spans" in card.split("## Audit of the gold", 1)[1].split("\n## ", 1)[0]
+    assert "| genres |" in card.split("## Diversity", 1)[1].split("\n## ", 1)[0]
     dataset = _load(tmp_path / "out", None, tmp_path / "cache")
     corpus_split = {PUBLISHED.get(s, s): s for s in Corpus(real).splits}
     for split, rows in dataset.items():

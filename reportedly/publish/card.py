@@ -426,6 +426,18 @@ def card_body(release: Release, tables: Tables, config_features: Mapping[str, An
         "",
         *agreement_lines(release.agreement, schema),
         "",
+        "## Audit of the gold",
+        "",
+        _readme_part(
+            release, "Audit of the gold", f"{NOT_AVAILABLE}: no blind audit was published with this version."
+        ).rstrip(),
+        "",
+        "## Diversity",
+        "",
+        _readme_part(
+            release, "Diversity", f"{NOT_AVAILABLE}: no diversity figures were published with this version."
+        ).rstrip(),
+        "",
         "## Baseline scores",
         "",
         demote(release.leaderboard).rstrip()
