@@ -37,12 +37,14 @@ release: $(STAMP) schema
 	$(BIN)/reportedly splits corpus
 	$(BIN)/reportedly stats corpus --readme corpus/README.md
 	$(BIN)/reportedly stats corpus --diversity --readme corpus/README.md
-	$(BIN)/reportedly agree --json corpus/agreement.json --readme corpus/README.md
-	$(BIN)/reportedly agree $$(sed 's/^/--doc /' corpus/pilot.txt) --json corpus/agreement-pilot.json \
-		--readme corpus/README.md --section agreement-pilot
-	$(BIN)/reportedly agree --layers corpus/round2/layers --annotator a1 --annotator a2 \
-		$$(sed 's/^/--doc /' corpus/round2/pilot.txt) --json corpus/round2/agreement-pilot.json \
-		--readme corpus/README.md --section agreement-round2-pilot
+	$(BIN)/reportedly agree --annotator a1 --annotator a2 --json corpus/agreement.json --readme corpus/README.md
+	$(BIN)/reportedly agree --annotator a1 --annotator a2 $$(sed 's/^/--doc /' corpus/pilot.txt) \
+		--json corpus/agreement-pilot.json --readme corpus/README.md --section agreement-pilot
+	$(BIN)/reportedly agree --annotator a1 --annotator a2 $$(sed 's/^/--doc /' corpus/round2/pilot.txt) \
+		--json corpus/round2/agreement-pilot.json --readme corpus/README.md --section agreement-round2-pilot
+	$(BIN)/reportedly agree --annotator a1 --annotator a2 \
+		$$(ls corpus/round2/documents | sed 's/[.]json$$//; s/^/--doc /') --json corpus/round2/agreement.json \
+		--readme corpus/README.md --section agreement-round2
 	$(BIN)/reportedly audit table corpus/round2/audit/report.json --readme corpus/README.md --section audit-1
 	$(BIN)/reportedly audit table corpus/round2/audit-2/report.json --readme corpus/README.md --section audit-2
 	$(BIN)/reportedly leaderboard

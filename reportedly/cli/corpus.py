@@ -123,7 +123,7 @@ def stats(
 
     Example: reportedly stats corpus --diversity --readme corpus/README.md
 
-    Example: reportedly stats corpus corpus/round2/gold corpus/round2/documents --diversity
+    Example: reportedly stats corpus work/new-texts --diversity
     """
     schema = open_schema(schema_path)
     sources = paths or [DEFAULT_CORPUS]
