@@ -29,24 +29,30 @@ def phrases(name: str) -> dict[tuple[str, ...], str]:
     return table
 
 
-_LONGEST: dict[int, tuple[dict[tuple[str, ...], str], int]] = {}
+_FIRST_WORDS: dict[int, tuple[dict[tuple[str, ...], str], dict[str, int]]] = {}
 
 
-def _longest(table: dict[tuple[str, ...], str]) -> int:
-    """The longest phrase of a table, computed once per table (kept alive here, so its id stays its own)."""
-    known = _LONGEST.get(id(table))
+def _first_words(table: dict[tuple[str, ...], str]) -> dict[str, int]:
+    """For each word that starts a phrase, the length of the longest phrase it starts; computed
+    once per table (kept alive here, so its id stays its own)."""
+    known = _FIRST_WORDS.get(id(table))
     if known is None or known[0] is not table:
-        known = _LONGEST[id(table)] = (table, max((len(k) for k in table), default=0))
+        longest: dict[str, int] = {}
+        for phrase in table:
+            if phrase:
+                longest[phrase[0]] = max(longest.get(phrase[0], 0), len(phrase))
+        known = _FIRST_WORDS[id(table)] = (table, longest)
     return known[1]
 
 
 def find(words: list[str], table: dict[tuple[str, ...], str], lo: int = 0, hi: int | None = None) -> list[Match]:
     """Non-overlapping matches in ``words[lo:hi]``, longest phrase first at each position."""
     hi = len(words) if hi is None else hi
-    longest = _longest(table)
+    starts = _first_words(table)
     found: list[Match] = []
     i = lo
     while i < hi:
+        longest = starts.get(words[i], 0)
         for size in range(min(longest, hi - i), 0, -1):
             kind = table.get(tuple(words[i : i + size]))
             if kind is not None:
