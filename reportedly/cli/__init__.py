@@ -6,6 +6,7 @@ from reportedly.cli import annotation as _annotation  # noqa: F401  (registers c
 from reportedly.cli import audit as _audit  # noqa: F401
 from reportedly.cli import baselines as _baselines  # noqa: F401
 from reportedly.cli import convert as _convert  # noqa: F401
+from reportedly.cli import corpora as _corpora  # noqa: F401
 from reportedly.cli import corpus as _corpus  # noqa: F401
 from reportedly.cli import demo as _demo  # noqa: F401
 from reportedly.cli import eval as _eval  # noqa: F401
