@@ -260,3 +260,50 @@ def test_a_manifest_in_the_gold_folder_scopes_eval_and_refuses_profile(tmp_path:
         evaluate(tmp_path, [doc], schema=schema, tracks=["profile"], resamples=0)
     assert error.value.code == "RPT-EVAL-OPTION"
     assert scope_of(schema, list(schema.label_names)).covers(schema)
+
+
+# --- benchmark ------------------------------------------------------------------------------------
+
+
+def test_benchmark_prints_and_writes_the_transfer_table(tmp_path: Path, schema: Schema) -> None:
+    from reportedly import load_system
+    from reportedly.benchmark import benchmark, load_external
+
+    args = ["benchmark", "rules", "--no-ours", "--external", f"polnear={POLNEAR}", "--external", f"szeged={SZEGED}"]
+    result = runner.invoke(app, [*args, "-B", "50", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[2].split()[:6] == ["corpus", "docs", "CLAIM", "strict", "CLAIM", "overlap"]
+    polnear_row = next(line for line in lines if line.startswith("polnear "))
+    assert polnear_row.split()[1] == "2" and polnear_row.count("–") == 2  # no HEDGE column value
+    written = json.loads((tmp_path / "out" / "benchmark.json").read_text(encoding="utf-8"))
+    assert [r["corpus"] for r in written["rows"]] == ["polnear", "szeged"]
+    assert "<table>" in (tmp_path / "out" / "benchmark.html").read_text(encoding="utf-8")
+    assert "| szeged | 2 |" in (tmp_path / "out" / "benchmark.md").read_text(encoding="utf-8")
+    # the same figures as eval on the same gold: kim's layers (first in name order), HEDGE of the XML
+    system = load_system("rules", schema=schema)
+    corpora = [load_external("polnear", POLNEAR, schema), load_external("szeged", SZEGED, schema)]
+    table = benchmark(system, corpora, schema, resamples=0)
+    for corpus, row in zip(corpora, table.rows, strict=True):
+        assert {d.provenance.get("annotators", ["-"])[0] for d in corpus.gold.documents} <= {"kim", "-"}
+        scored = evaluate(
+            corpus.gold,
+            system.predict(corpus.gold.documents),
+            schema=schema,
+            tracks=["spans"],
+            resamples=0,
+            labels=list(corpus.labels),
+        )
+        for label in corpus.labels:
+            assert row.scores[f"overlap_{label}"] == scored.scores[f"spans_overlap_{label}_f"]
+            assert row.scores[f"strict_{label}"] == scored.scores[f"spans_strict_{label}_f"]
+        assert written["rows"][table.rows.index(row)]["scores"]["strict_micro"] == pytest.approx(
+            row.scores["strict_micro"]
+        )
+
+
+def test_benchmark_refuses_a_bad_external(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["benchmark", "rules", "--no-ours", "--external", "polnear"])
+    assert result.exit_code == 1 and "RPT-BENCH-EXTERNAL" in result.output
+    result = runner.invoke(app, ["benchmark", "rules", "--no-ours", "--external", f"x={tmp_path / 'none'}"])
+    assert result.exit_code == 1 and "does not exist" in result.output

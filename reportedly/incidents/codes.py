@@ -134,6 +134,7 @@ SCORING: dict[str, Code] = {
     "RPT-EVAL-TRACK-UNKNOWN": error("unknown track", "use spans, attributes, relations, profile, slices"),
     "RPT-EVAL-OPTION": error("invalid option", "see `reportedly eval --help`"),
     "RPT-MANIFEST": error("corpus.yaml or --labels is not valid", "fix the named key (docs/corpora.md, manifest)"),
+    "RPT-BENCH-EXTERNAL": error("an --external corpus cannot be read", "give NAME=PATH (docs/corpora.md)"),
 }
 
 _BRAT_OFFSETS = "brat offsets are code points of the .txt read as UTF-8 with its line ends as written (\\r counts)"
