@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportedly.convert.issues import Issue
 from reportedly.document import Document, Span
@@ -57,6 +58,16 @@ CUE_TYPES: Mapping[str, str] = {
     "hedge": "approximator",  # fuzziness (mostly, largely, roughly): H-3 approximators
     # no type at all (CoNLL-2010): a hedge of unknown kind; hedge_type stays empty and is not scored
     UNTYPED: "",
+    # written by export_uncertainty_xml for our evidential hedges, which the corpora have no type for
+    "evidential": "evidential",
+}
+# our hedge_type -> the cue type export_uncertainty_xml writes (read back by CUE_TYPES to the same value)
+EXPORT_TYPES: Mapping[str, str] = {
+    "modal": "epistemic",
+    "speculative": "doxastic",
+    "conditional": "condition",
+    "approximator": "hedge",
+    "evidential": "evidential",
 }
 
 _ID_CHARS = re.compile(r"[^A-Za-z0-9._-]+")
@@ -206,3 +217,38 @@ def import_uncertainty_xml(
     if any(i.level == "error" for i in issues):
         return UncertaintyImport((), tuple(issues), cues, skipped)
     return UncertaintyImport(tuple(documents), tuple(issues), cues, skipped)
+
+
+def export_uncertainty_xml(documents: Sequence[Document]) -> str:
+    """HEDGE spans as typed ``<ccue>`` elements, one ``<Sentence>`` per range of
+    ``provenance.sentences`` (or one per document): what :func:`import_uncertainty_xml` reads back
+    to the same documents (texts, ids, offsets, hedge types; other labels are not written).
+
+    >>> from reportedly.document import make_span
+    >>> text = "It may rain."
+    >>> doc = Document("d1", text, spans=(make_span(text, "H1", "HEDGE", 3, 6, hedge_type="modal"),))
+    >>> export_uncertainty_xml([doc]).splitlines()[3]
+    '<Sentence id="S1">It <ccue type="epistemic">may</ccue> rain.</Sentence>'
+    """
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<Annotation><DocumentSet>"]
+    for doc in documents:
+        ranges = doc.provenance.get("sentences") or [["S1", 0, len(doc.text)]]
+        lines.append(f"<Document><DocID>{escape(doc.id)}</DocID>")
+        for sentence_id, start, end in ranges:
+            hedges = sorted(
+                (s for s in doc.spans if s.label == "HEDGE" and start <= s.start and s.end <= end),
+                key=lambda s: (s.start, -s.end),
+            )
+            marks: list[tuple[int, int, str]] = []  # position, order (closing first), tag
+            for span in hedges:
+                kind = EXPORT_TYPES.get(span.attrs.get("hedge_type", ""))
+                opening = f'<ccue type="{kind}">' if kind else "<ccue>"
+                marks += [(span.start, 1, opening), (span.end, 0, "</ccue>")]
+            out, position = [], start
+            for at, _, tag in sorted(marks, key=lambda m: (m[0], m[1])):
+                out += [escape(doc.text[position:at]), tag]
+                position = at
+            out.append(escape(doc.text[position:end]))
+            lines.append(f'<Sentence id="{escape(str(sentence_id), {chr(34): "&quot;"})}">{"".join(out)}</Sentence>')
+        lines.append("</Document>")
+    return "\n".join([*lines, "</DocumentSet></Annotation>"]) + "\n"
