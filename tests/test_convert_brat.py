@@ -248,7 +248,7 @@ def test_bad_mappings_name_the_key(schema: Schema, raw: dict[str, object], key: 
 
 
 def test_bundled_mappings_load(schema: Schema) -> None:
-    assert bundled_mappings() == ["attribution", "reportedly"]
+    assert bundled_mappings() == ["attribution", "polnear", "reportedly"]
     for name in bundled_mappings():
         assert load_mapping(name, schema).name == name
     with pytest.raises(ReportedlyError, match="not a bundled mapping"):

@@ -31,6 +31,7 @@ from reportedly.scoring.spans import CATEGORIES, SCHEMES
 
 LABELS = ("CLAIM", "SOURCE", "CUE", "HEDGE")
 NERVALUATE = {"strict": "strict", "exact": "exact", "partial": "partial", "type": "ent_type"}
+NERVALUATE_FIELDS = ("correct", "incorrect", "partial", "missed", "spurious")
 ATTRS = {
     "CLAIM": {"quote": "none"},
     "SOURCE": {"source_type": "document", "anonymity_reason": "not_applicable"},
@@ -74,6 +75,15 @@ def _compare(
     ours = evaluate(g_docs, p_docs, schema=schema, tracks=["spans"], resamples=0).counts
     theirs = _nervaluate(gold, pred)
     for scheme in SCHEMES:
+        if scheme.value == "overlap":  # ours, not SemEval's: nervaluate's ent_type per label, and their sum
+            if "type" in label_schemes:
+                per_label = [theirs["entities"][label]["ent_type"] for label in theirs["entities"]]
+                for label, r in zip(theirs["entities"], per_label, strict=True):
+                    got = [ours[f"spans_overlap_{label}_{c}"] for c in CATEGORIES]
+                    assert got == [r.correct, r.incorrect, r.partial, r.missed, r.spurious], (label, gold, pred)
+                micro = [ours[f"spans_overlap_micro_{c}"] for c in CATEGORIES]
+                assert micro == [sum(getattr(r, f) for r in per_label) for f in NERVALUATE_FIELDS], (gold, pred)
+            continue
         name = NERVALUATE[scheme.value]
         tables = [("micro", theirs["overall"][name])] if scheme.value in micro_schemes else []
         if scheme.value in label_schemes:

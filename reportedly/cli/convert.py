@@ -32,6 +32,7 @@ from reportedly.convert.strings import align_quote_files
 from reportedly.corpus import Corpus
 from reportedly.document import Document, dumps_document, read_documents
 from reportedly.incidents import Incident, ReportedlyError, Severity
+from reportedly.manifest import MANIFEST, manifest_text, scope_of
 from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
 from reportedly.validate import Role
@@ -262,6 +263,11 @@ def brat_import(
     files = {
         out / layer.annotator / f"{layer.document.id}.json": dumps_document(layer.document) for layer in result.layers
     }
+    labels = brat_mapping.corpus_labels
+    attributes = [a.name for a in schema.attributes if a.label in labels and a.name in brat_mapping.corpus_attributes]
+    scope = scope_of(schema, labels, attributes=attributes, name=brat_mapping.name)
+    if not scope.covers(schema):  # say what the layers annotate, so eval scores those labels only
+        files.update({out / layer.annotator / MANIFEST: manifest_text(scope) for layer in result.layers})
     written = _write(files, overwrite=overwrite)
     for txt in result.unannotated:
         err_console.print(f"note: {txt} has no .ann file", highlight=False)

@@ -53,6 +53,14 @@ def eval_command(
             "predicted: only the gold documents the predictions hold.",
         ),
     ] = "all",
+    labels: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--labels",
+            help="Score only these labels (comma-separated or repeated) and the relations among them; predictions "
+            "of other labels are ignored. Default: the gold folder's corpus.yaml, else every label.",
+        ),
+    ] = None,
     views: Annotated[
         int, typer.Option(help="With --out and html: write gold-vs-prediction views of the N worst documents.")
     ] = 10,
@@ -60,13 +68,20 @@ def eval_command(
 ) -> None:
     """Score a system's predictions against the gold on every track, with bootstrap confidence intervals.
 
+    A gold that annotates only some labels (--labels, or its corpus.yaml) is scored on the spans,
+    attributes and relations tracks, for those labels and the relations among them.
+
     Example: reportedly eval eval/baselines/rules/test.jsonl --vs eval/baselines/crf/test.jsonl --out out/eval
+
+    Example: reportedly eval preds.jsonl --gold szeged-gold/ --labels HEDGE
     """
     from reportedly.document import atomic_write_text
+    from reportedly.manifest import scope_of
     from reportedly.scoring.evaluate import evaluate
     from reportedly.scoring.html import to_html
     from reportedly.scoring.io import load_gold, load_predictions
     from reportedly.scoring.report import headline_rows, to_json, to_markdown
+    from reportedly.scoring.scope import WHOLE_SCHEMA_TRACKS
     from reportedly.scoring.tracks import TRACKS
 
     if docs not in ("all", "predicted"):
@@ -75,10 +90,17 @@ def eval_command(
     bad = [f for f in chosen if f not in FORMATS]
     if bad:
         raise fail(f"--format must be one of {', '.join(FORMATS)}, not {', '.join(bad)}", "RPT-EVAL-OPTION")
-    track_list = [t.strip() for item in (tracks or []) for t in item.split(",") if t.strip()] or list(TRACKS)
+    track_list = [t.strip() for item in (tracks or []) for t in item.split(",") if t.strip()]
+    label_list = [x.strip() for item in (labels or []) for x in item.split(",") if x.strip()] or None
     schema = open_schema(schema_path)
     try:
-        gold_set = load_gold(gold, split=split)
+        gold_set = load_gold(gold, split=split, schema=schema)
+        scope = scope_of(schema, label_list) if label_list is not None else gold_set.scope
+        if scope is not None and not scope.covers(schema):
+            where = "--labels" if label_list is not None else "the gold's corpus.yaml"
+            err_console.print(f"scoring {', '.join(scope.labels)} only ({where})", highlight=False, markup=False)
+            track_list = track_list or [t for t in TRACKS if t not in WHOLE_SCHEMA_TRACKS]
+        track_list = track_list or list(TRACKS)
         predictions = load_predictions(pred, {d.id: d.text for d in gold_set.documents}, system=system)
         if docs == "predicted":
             held = {d.id for d in predictions.documents}
@@ -102,6 +124,7 @@ def eval_command(
             system=system,
             split=split,
             progress=True,
+            labels=label_list,
         )
     except ReportedlyError as exc:
         for incident in exc.incidents:

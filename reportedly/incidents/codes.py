@@ -130,11 +130,11 @@ SCORING: dict[str, Code] = {
     ),
     "RPT-PRED-EMPTY": error("no prediction records found", "write one JSON document per line, or *.json files"),
     "RPT-EVAL-NO-GOLD": error("no gold documents to score against", "check --gold and --split"),
-    "RPT-EVAL-SPLIT-MISSING": error(
-        "split file not found", "use a split of corpus/splits/ (train, dev, test) or --split all"
-    ),
+    "RPT-EVAL-SPLIT-MISSING": error("split file not found", "use a split of corpus/splits/ or --split all"),
     "RPT-EVAL-TRACK-UNKNOWN": error("unknown track", "use spans, attributes, relations, profile, slices"),
     "RPT-EVAL-OPTION": error("invalid option", "see `reportedly eval --help`"),
+    "RPT-MANIFEST": error("corpus.yaml or --labels is not valid", "fix the named key (docs/corpora.md, manifest)"),
+    "RPT-BENCH-EXTERNAL": error("an --external corpus cannot be read", "give NAME=PATH (docs/corpora.md)"),
 }
 
 _BRAT_OFFSETS = "brat offsets are code points of the .txt read as UTF-8 with its line ends as written (\\r counts)"
@@ -201,6 +201,8 @@ CONVERT: dict[str, Code] = {
         "a document cannot be written with this mapping",
         "export with the default mapping (reportedly), or add the label, attribute or relation to the mapping",
     ),
+    "RPT-XML-PARSE": error("the uncertainty XML does not parse or has no <Sentence>", "see docs/corpora.md"),
+    "RPT-XML-CUE": error("a <ccue> type has no hedge mapping", "map it: --cue TYPE=HEDGE_TYPE or --cue TYPE=skip"),
     "RPT-CONLL-PARSE": error(
         "a CoNLL line does not parse",
         "write one token per line with tab-separated columns (TOKEN then one BIO tag column per label layer), "

@@ -22,6 +22,7 @@ import numpy as np
 
 from reportedly.document import Document
 from reportedly.incidents import Incident, ReportedlyError
+from reportedly.manifest import Manifest
 from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
 from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
@@ -37,6 +38,7 @@ from reportedly.scoring.relations import (
     relation_columns,
 )
 from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, Interval, SliceResult, Versions
+from reportedly.scoring.scope import resolve_scope, scoped_document, scoped_schema
 from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
 from reportedly.scoring.tracks import TRACKS, Aligned, Track, resolve
 from reportedly.validate import Place, Role, check_document
@@ -45,6 +47,7 @@ DEFAULT_RESAMPLES = 10_000
 
 Predicted = Sequence[Document] | PredictionSet | Path | str
 Gold = Sequence[Document] | GoldSet | Path | str
+Scoped = Manifest | None  # what a partial gold annotates (reportedly.scoring.scope)
 
 
 @dataclass
@@ -70,24 +73,27 @@ def evaluate(
     split: str = "test",
     corpus_version: str | None = None,
     progress: bool = False,
+    labels: Sequence[str] | None = None,
 ) -> EvalResult:
     """Score ``predicted`` against ``gold`` on the chosen tracks; ``vs`` adds paired tests.
 
     ``gold`` and ``predicted`` are documents, loaded sets, or paths (a corpus folder, a folder of
-    document files, or a JSONL file). Raises :class:`ReportedlyError` listing every problem.
+    document files, or a JSONL file). ``labels`` (else the gold's ``corpus.yaml``) scores those
+    labels and the relations among them only. Raises :class:`ReportedlyError` listing every problem.
     """
     chosen = resolve(tracks)
     if resamples < 0 or not 0.0 < confidence < 1.0:
         raise ReportedlyError([Incident("RPT-EVAL-OPTION", "resamples must be >= 0 and confidence in (0, 1)")])
     schema = schema or load_schema()
-    gold_set = _gold_set(gold, split, corpus_version)
+    gold_set = _gold_set(gold, split, corpus_version, schema)
+    scope = resolve_scope(schema, labels, gold_set.scope, [t.name for t in chosen])
     if not gold_set.documents:
         message = f"{gold_set.source} holds no documents for split {split!r}"
         raise ReportedlyError([Incident("RPT-EVAL-NO-GOLD", message)])
     gold_docs = list(gold_set.documents)
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
-    shared = _Shared(gold_docs, schema, chosen, gold_set.source)
+    shared = _Shared(gold_docs, schema, chosen, gold_set.source, scope)
     first = _prediction_set(predicted, texts, system)
     warnings: list[Incident] = []
     alignment = alignment_summary(first.documents)
@@ -136,27 +142,22 @@ def alignment_summary(documents: Sequence[Document]) -> dict[str, Any]:
         for item in record.get("unaligned", []):
             reason = str(item.get("reason", "unknown")) if isinstance(item, dict) else "unknown"
             reasons[reason] = reasons.get(reason, 0) + 1
-    return {
-        "items": items,
-        "aligned": aligned,
-        "unaligned": items - aligned,
-        "approximate": approximate,
-        "reasons": reasons,
-    }
+    summary = {"items": items, "aligned": aligned, "unaligned": items - aligned, "approximate": approximate}
+    return {**summary, "reasons": reasons}
 
 
 # --- inputs ----------------------------------------------------------------------------------
 
 
-def _gold_set(gold: Gold, split: str, corpus_version: str | None) -> GoldSet:
+def _gold_set(gold: Gold, split: str, corpus_version: str | None, schema: Schema) -> GoldSet:
     if isinstance(gold, GoldSet):
         found = gold
     elif isinstance(gold, str | Path):
-        found = load_gold(Path(gold), split=split)
+        found = load_gold(Path(gold), split=split, schema=schema)
     else:
         found = GoldSet(tuple(gold), "unversioned", "all", "<documents>")
     if corpus_version is not None:
-        return GoldSet(found.documents, corpus_version, found.split, found.source)
+        return replace(found, corpus_version=corpus_version)
     return found
 
 
@@ -204,13 +205,7 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
 class _Shared:
     """What both systems share: the gold, its columns, the schema and the slice definitions."""
 
-    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[Track, ...], source: str) -> None:
-        self.gold, self.schema, self.chosen = gold, schema, tracks
-        self.tracks = tuple(t.name for t in tracks)
-        self.labels = schema.label_names
-        self.label_index = {name: i for i, name in enumerate(self.labels)}
-        self.relation_names = schema.relation_names
-        self.offsets = offsets([d.text for d in gold])
+    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[Track, ...], source: str, scope: Scoped):
         # the gold is validated by `reportedly validate`; what would make scoring undefined or
         # wrong is checked again here, by the one document checker, under the gold's own codes
         problems = [
@@ -221,6 +216,15 @@ class _Shared:
         ]
         if problems:
             raise ReportedlyError(problems)
+        self.full_schema, self.scope = schema, scope  # documents are checked against the whole schema
+        if scope is not None:  # then only the scope's labels, relations and attributes are scored
+            gold, schema = [scoped_document(d, scope) for d in gold], scoped_schema(schema, scope)
+        self.gold, self.schema, self.chosen = gold, schema, tracks
+        self.tracks = tuple(t.name for t in tracks)
+        self.labels = schema.label_names
+        self.label_index = {name: i for i, name in enumerate(self.labels)}
+        self.relation_names = schema.relation_names
+        self.offsets = offsets([d.text for d in gold])
         self.gold_spans = span_columns(gold, self.offsets, self.label_index)
         needs_relations = any(t.needs_relations for t in tracks)
         self.gold_relations = relation_columns(gold, self.gold_spans, self.relation_names) if needs_relations else None
@@ -246,11 +250,13 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
         incident
         for d, doc in enumerate(aligned)
         if doc is not None
-        for incident in check_document(doc, schema, Role.PREDICTION, place=_place(locate(d)))
+        for incident in check_document(doc, shared.full_schema, Role.PREDICTION, place=_place(locate(d)))
         if incident.is_error
     ]
     if problems:
         raise ReportedlyError(problems)
+    if shared.scope is not None:
+        aligned = [scoped_document(d, shared.scope) if d is not None else None for d in aligned]
     pred_spans = span_columns(aligned, shared.offsets, shared.label_index)
     pred_relations: RelationColumns | None = None
     if shared.gold_relations is not None:
@@ -396,6 +402,7 @@ def _finish(
         "gold": gold_set.source,
         "documents": n_docs,
         "tracks": list(shared.tracks),
+        "labels": list(shared.labels),
         "resamples": resamples,
         "seed": seed,
         "confidence": confidence,

@@ -18,6 +18,8 @@ from typing import Any
 from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
 from reportedly.document import Document, document_from_dict, no_cycle_collection, read_documents
 from reportedly.incidents import Incident, ReportedlyError
+from reportedly.manifest import Manifest, read_manifest
+from reportedly.schema import Schema, load_schema
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class GoldSet:
     corpus_version: str
     split: str
     source: str
+    scope: Manifest | None = None  # the folder's corpus.yaml: what the gold annotates (None: everything)
 
 
 @dataclass(frozen=True)
@@ -36,27 +39,29 @@ class PredictionSet:
     locations: Mapping[str, tuple[str, int | None]] | None  # document id -> (file, line); None: in memory
 
 
-def load_gold(path: Path, *, split: str = "test") -> GoldSet:
+def load_gold(path: Path, *, split: str = "test", schema: Schema | None = None) -> GoldSet:
     """A corpus folder (``documents/`` + ``splits/<split>.txt``), a document folder, or a file.
 
-    ``split`` applies to corpus folders only; ``all`` takes every document.
+    ``split`` applies to corpus folders only; ``all`` takes every document. A folder's
+    ``corpus.yaml`` (:mod:`reportedly.manifest`) says which labels the gold annotates.
     """
     path = Path(path)
     if not path.exists():
         raise ReportedlyError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
+    scope = read_manifest(path, schema or load_schema()) if path.is_dir() else None
     if not is_corpus(path):  # a folder of documents or a file: no splits, no version
         try:
             documents = read_documents(path)
         except ReportedlyError as exc:
             raise ReportedlyError([Incident(exc.code, str(exc), str(path))]) from None
-        return GoldSet(tuple(documents), UNVERSIONED, "all", str(path))
+        return GoldSet(tuple(documents), UNVERSIONED, "all", str(path), scope)
     corpus = Corpus(path)
     try:
         by_id = corpus.documents
     except ReportedlyError as exc:
         raise ReportedlyError([Incident(exc.code, str(exc), str(corpus.documents_folder))]) from None
     if split == "all":
-        return GoldSet(tuple(by_id.values()), corpus.version, "all", str(path))
+        return GoldSet(tuple(by_id.values()), corpus.version, "all", str(path), scope)
     split_file = corpus.split_file(split)
     if not split_file.is_file():
         raise ReportedlyError([Incident("RPT-EVAL-SPLIT-MISSING", f"{split_file} does not exist", str(split_file))])
@@ -70,7 +75,7 @@ def load_gold(path: Path, *, split: str = "test") -> GoldSet:
             chosen.append(by_id[doc_id])
     if problems:
         raise ReportedlyError(problems)
-    return GoldSet(tuple(chosen), corpus.version, split, str(path))
+    return GoldSet(tuple(chosen), corpus.version, split, str(path), scope)
 
 
 def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | None, Any]]:

@@ -11,6 +11,11 @@ is then a pure function of the two sets, never of the order in which the spans w
    Pairs that nothing competes for are taken directly; every connected group of competing
    pairs is solved exactly with ``scipy.optimize.linear_sum_assignment``.
 
+The alignments, and the schemes of :mod:`reportedly.scoring.spans` that use them: *boundary*
+(micro strict, exact, partial), *typed* (micro type), *per-label* (every per-label table) and
+*overlap* (the ``overlap`` scheme, micro and per label: spans pair with spans of their own label
+only, one-to-one, the most pairs, then the largest overlap; it is the per-label alignment).
+
 Candidate overlaps come from two sorted range queries (a gold span starting inside a predicted
 span, or a predicted span starting strictly inside a gold span), so the work is proportional to
 the number of overlapping pairs, never quadratic in the number of spans.
@@ -234,6 +239,12 @@ class SpanMatch:
     @cached_property
     def per_label(self) -> Pairs:
         return concat([self.identical, self.per_label_rest])
+
+    @property
+    def overlap_rest(self) -> Pairs:
+        """The overlap scheme's pairs beyond the identical ones: same label, one-to-one, most pairs,
+        then largest overlap; the per-label alignment, also for the micro table."""
+        return self.per_label_rest
 
     def partner(self, pairs: Pairs, *, of_gold: bool) -> IntArray:
         """For each gold (or predicted) span, the index of its partner, or -1."""

@@ -11,6 +11,7 @@ strict    exact boundaries and the same label                 COR            INC
 exact     exact boundaries, whatever the label                COR            COR         INC         INC
 partial   boundaries overlap, whatever the label (PAR = 0.5)  COR            COR         PAR         PAR
 type      boundaries overlap and the same label               COR            INC         COR         INC
+overlap   one-to-one overlapping spans of one label           COR            (never)     COR         (never)
 ========  ==================================================  =============  ==========  ==========  ===========
 
 Unpaired gold spans are MIS and unpaired predictions SPU. The *micro* table pools every label
@@ -19,6 +20,13 @@ per-label tables pair spans of that label only (so the same prediction is one MI
 label's table and one SPU in its own). Pairing is :mod:`reportedly.scoring.matching`: identical
 spans first, then, for strict/exact/partial, the most pairs, then the most same-label pairs,
 then the largest total overlap; for type, the most same-label pairs first.
+
+``overlap`` is the full-credit overlap match of the attribution literature: spans pair only with
+spans of their own label (the matcher's per-label alignment, for the micro table too), so it has
+no INC and no PAR; a wrong-label prediction is one MIS plus one SPU, and the micro table is the sum
+of the per-label tables. Its F1 equals the ``type`` scheme's (an INC counts once in ACT and once
+in POS, as MIS + SPU do), but its counts never mix labels, which is what a corpus scored on some
+labels only needs.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ class Scheme(StrEnum):
     EXACT = "exact"
     PARTIAL = "partial"
     TYPE = "type"
+    OVERLAP = "overlap"
 
 
 CATEGORIES = ("cor", "inc", "par", "mis", "spu")
@@ -49,6 +58,7 @@ RULES: dict[Scheme, tuple[int, int, int, int]] = {
     Scheme.EXACT: (INC, INC, COR, COR),
     Scheme.PARTIAL: (PAR, PAR, COR, COR),
     Scheme.TYPE: (INC, COR, INC, COR),
+    Scheme.OVERLAP: (INC, COR, INC, COR),  # its pairs always share the label: COR, never INC
 }
 SCHEMES = tuple(Scheme)
 
@@ -90,6 +100,7 @@ def span_counts(
     for rest, schemes, micro in (
         (match.boundary_rest, (Scheme.STRICT, Scheme.EXACT, Scheme.PARTIAL), True),
         (match.typed_rest, (Scheme.TYPE,), True),
+        (match.overlap_rest, (Scheme.OVERLAP,), True),
         (match.per_label_rest, SCHEMES, False),
     ):
         keep = g_in[rest.gold]

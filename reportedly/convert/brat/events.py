@@ -4,6 +4,10 @@ Attribution corpora write an attribution as an event (``E1 Attribution:T3 Source
 Content:T2``): the mapping names the event's *head* role (the span that becomes the relations'
 head, e.g. Content -> CLAIM) and what every other role, and the trigger, becomes (e.g. Source ->
 ``attributed_to``). Equivalences (``* Coreference T1 T4``) link each later mention to the first.
+
+Under ``triggers: skip`` (PolNeAR) a trigger's T line is no span: the trigger's relation goes to
+the converted span with exactly the trigger's offsets, if there is one (the cue, in PolNeAR), and
+is left out otherwise; the event's other roles give its relations as usual.
 """
 
 from __future__ import annotations
@@ -21,8 +25,23 @@ class References:
     """Which brat ids of one ``.ann`` became spans, and which were left out on purpose (whose
     references are then not reported again)."""
 
-    def __init__(self, spans: dict[str, Span], skipped: set[str], mapping: BratMapping, report: Report) -> None:
+    def __init__(
+        self,
+        spans: dict[str, Span],
+        skipped: set[str],
+        mapping: BratMapping,
+        report: Report,
+        triggers: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.spans, self.skipped, self.mapping, self.report = spans, skipped, mapping, report
+        self.triggers = triggers or {}  # trigger T id -> its offsets, when triggers are not spans
+
+    def stand_in(self, trigger: str) -> str | None:
+        """The trigger itself, or (``triggers: skip``) the span at the trigger's offsets, if any."""
+        if trigger not in self.triggers:
+            return trigger
+        start, end = self.triggers[trigger]
+        return min((i for i, s in self.spans.items() if (s.start, s.end) == (start, end)), default=None)
 
     def known(self, ref: str, what: str, line: int) -> bool:
         if ref in self.spans:
@@ -46,6 +65,9 @@ def relations_of(parsed: Ann, refs: References, ignored: dict[str, int]) -> list
     def relate(rmap: RelationMap, head: str, tail: str) -> None:
         if rmap.reverse:
             head, tail = tail, head
+        if rmap.by_position:
+            spans = refs.spans
+            head, tail = sorted((head, tail), key=lambda i: (spans[i].start, spans[i].end, i), reverse=True)
         relations.append(Relation(rmap.relation, head, tail))
 
     for rel in parsed.relations:
@@ -77,7 +99,8 @@ def relations_of(parsed: Ann, refs: References, ignored: dict[str, int]) -> list
         if not heads:
             report("RPT-BRAT-EVENT", f"{event.id} {event.type} has no {emap.head} argument", event.line)
             continue
-        others: list[tuple[str | None, str]] = [(emap.trigger, event.trigger)] if emap.trigger else []
+        trigger = refs.stand_in(event.trigger)
+        others: list[tuple[str | None, str]] = [(emap.trigger, trigger)] if emap.trigger and trigger else []
         for role, arg in event.args:
             base = role.rstrip("0123456789")
             if base == emap.head or base in mapping.ignore:

@@ -1,5 +1,6 @@
 """The brat label mapping: brat type -> label, attribute -> attribute, relation type or event
-role -> relation, read from a small YAML file (bundled: ``reportedly``, ``attribution``)."""
+role -> relation, read from a small YAML file (bundled: ``reportedly``, ``attribution``,
+``polnear``)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class AttributeMap:
 class RelationMap:
     relation: str
     reverse: bool = False  # brat's Arg1 is our tail (and Arg2 our head)
+    by_position: bool = False  # head = the later mention in the text, whatever brat's argument order
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,19 @@ class BratMapping:
     defaults: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # label -> attribute -> value
     ignore: frozenset[str] = frozenset()
     source: str = ""
+    skip_triggers: bool = False  # triggers: skip; an event's trigger T line never becomes a span
+    labels: tuple[str, ...] = ()  # what the annotated corpus holds (its manifest); empty: the spans' labels
+
+    @property
+    def corpus_labels(self) -> tuple[str, ...]:
+        """The labels a corpus annotated with this scheme holds (for its manifest)."""
+        return self.labels or tuple(sorted(set(self.spans.values())))
+
+    @property
+    def corpus_attributes(self) -> tuple[str, ...]:
+        """The attributes the mapping gives values to (from brat attributes or defaults)."""
+        given = {a.attribute for a in self.attributes.values()} | {n for d in self.defaults.values() for n in d}
+        return tuple(sorted(given))
 
     # the export direction: our names -> brat names (the first brat name that maps to ours)
     def brat_type(self, label: str) -> str | None:
@@ -78,7 +93,10 @@ class BratMapping:
         return next(((t, m.reverse) for t, m in candidates if m.relation == relation), None)
 
 
-_MAPPING_KEYS = {"name", "description", "identity", "spans", "attributes", "relations", "events", "defaults", "ignore"}
+_MAPPING_KEYS = {
+    *("name", "description", "identity", "spans", "attributes", "relations", "events", "defaults", "ignore"),
+    *("triggers", "labels"),
+}
 
 
 def bundled_mappings() -> list[str]:
@@ -88,7 +106,7 @@ def bundled_mappings() -> list[str]:
 
 
 def load_mapping(name_or_path: str | Path, schema: Schema) -> BratMapping:
-    """A bundled mapping by name (``reportedly``, ``attribution``) or a YAML file; raises
+    """A bundled mapping by name (``reportedly``, ``attribution``, ``polnear``) or a YAML file; raises
     :class:`ReportedlyError` (RPT-BRAT-MAPPING) naming the key to fix."""
     text: str
     where = str(name_or_path)
@@ -175,11 +193,15 @@ def mapping_from_dict(raw: Any, schema: Schema, *, where: str = "<mapping>") -> 
         if isinstance(value, str):
             value = {"relation": value}
         entry = table(value, key)
-        if set(entry) - {"relation", "reverse"} or "relation" not in entry:
-            raise fail(key, "write the relation name, or {relation: NAME, reverse: true}")
+        if set(entry) - {"relation", "reverse", "by_position"} or "relation" not in entry:
+            raise fail(key, "write the relation name, or {relation: NAME, reverse: true} or {..., by_position: true}")
         if entry["relation"] not in relations:
             raise fail(f"{key}.relation", f"unknown relation {entry['relation']!r}; known: {sorted(relations)}")
-        rel_maps[brat_type] = RelationMap(entry["relation"], bool(entry.get("reverse", False)))
+        if entry.get("reverse") and entry.get("by_position"):
+            raise fail(key, "reverse and by_position exclude each other")
+        rel_maps[brat_type] = RelationMap(
+            entry["relation"], bool(entry.get("reverse", False)), bool(entry.get("by_position", False))
+        )
 
     events: dict[str, EventMap] = {}
     for brat_type, value in table(raw.get("events"), "events").items():
@@ -207,5 +229,22 @@ def mapping_from_dict(raw: Any, schema: Schema, *, where: str = "<mapping>") -> 
     ignore = raw.get("ignore") or []
     if not isinstance(ignore, list) or not all(isinstance(i, str) for i in ignore):
         raise fail("ignore", "must be a list of brat type, attribute or role names")
+    triggers = raw.get("triggers", "span")
+    if triggers not in ("span", "skip"):
+        raise fail("triggers", "must be span (an event trigger's T line is a span) or skip (it never is)")
+    corpus_labels = raw.get("labels") or []
+    if not isinstance(corpus_labels, list) or not set(corpus_labels) <= set(spans.values()):
+        raise fail("labels", f"must be a list of labels the mapping produces ({sorted(set(spans.values()))})")
     name = raw.get("name", Path(where).stem)
-    return BratMapping(str(name), spans, attr_maps, rel_maps, events, defaults, frozenset(ignore), where)
+    return BratMapping(
+        str(name),
+        spans,
+        attr_maps,
+        rel_maps,
+        events,
+        defaults,
+        frozenset(ignore),
+        where,
+        skip_triggers=triggers == "skip",
+        labels=tuple(corpus_labels),
+    )

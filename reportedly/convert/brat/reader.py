@@ -9,7 +9,7 @@ from typing import Any
 
 from reportedly.convert.brat.events import References, relations_of
 from reportedly.convert.brat.mapping import ID_NOTE, ID_PATTERN, BratMapping, Discontinuous
-from reportedly.convert.brat.parse import parse_ann
+from reportedly.convert.brat.parse import Ann, parse_ann
 from reportedly.convert.issues import Issue
 from reportedly.document import Document, Relation, Span, sorted_spans
 from reportedly.schema import Schema
@@ -50,6 +50,14 @@ def _same_text(found: str, written: str) -> bool:
     return found == written or " ".join(found.split()) == " ".join(written.split())
 
 
+def _only_triggers(parsed: Ann) -> set[str]:
+    """T ids that are event triggers and nothing else (no role, relation or equivalence argument)."""
+    arguments = {arg for event in parsed.events for _, arg in event.args}
+    arguments |= {arg for rel in parsed.relations for _, arg in rel.args}
+    arguments |= {i for equiv in parsed.equivs for i in equiv.ids}
+    return {event.trigger for event in parsed.events} - arguments
+
+
 def ann_to_document(
     text: str,
     ann: str,
@@ -73,10 +81,21 @@ def ann_to_document(
     spans: dict[str, Span] = {}  # brat T id -> span (with the brat id for now)
     lines: dict[str, int] = {}
     skipped: set[str] = set()  # T ids left out on purpose, or already reported: no further issues
+    triggers: dict[str, tuple[int, int]] = {}  # triggers: skip: trigger T id -> offsets
+    only_triggers = _only_triggers(parsed) if mapping.skip_triggers else set()
+    marked = {
+        (min(s for s, _ in tb.fragments), max(e for _, e in tb.fragments))
+        for tb in parsed.textbounds
+        if tb.id not in only_triggers and tb.type in mapping.spans
+    }
     for tb in parsed.textbounds:
         skipped.add(tb.id)  # until it becomes a span
         if tb.type in mapping.ignore:
             ignored[tb.type] = ignored.get(tb.type, 0) + 1
+            continue
+        place = (min(s for s, _ in tb.fragments), max(e for _, e in tb.fragments))
+        if tb.id in only_triggers and (tb.type not in mapping.spans or place in marked):
+            triggers[tb.id] = place  # a second mark of a span (the cue): its relation goes to that span
             continue
         bad = [(s, e) for s, e in tb.fragments if not 0 <= s < e <= len(text)]
         if bad:
@@ -130,7 +149,7 @@ def ann_to_document(
             issue("RPT-BRAT-NOTE", f"{note.id} {note.type} on {note.target} ignored", note.line)
 
     events = {e.id: e for e in parsed.events}
-    refs = References(spans, skipped, mapping, issue)
+    refs = References(spans, skipped, mapping, issue, triggers)
 
     attrs: dict[str, dict[str, str]] = {tb_id: {} for tb_id in spans}
     for attr in parsed.attributes:
@@ -172,6 +191,8 @@ def ann_to_document(
 
     for name, count in sorted(ignored.items()):
         issue("RPT-BRAT-IGNORED", f"{count} annotation(s) of {name!r} (listed under ignore:)", None)
+    if triggers:
+        issue("RPT-BRAT-IGNORED", f"{len(triggers)} event trigger(s) not imported as spans (triggers: skip)", None)
 
     new_ids = {tb_id: renamed.get(tb_id, tb_id) for tb_id in spans}
     if len(set(new_ids.values())) != len(new_ids):

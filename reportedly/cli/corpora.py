@@ -1,0 +1,74 @@
+"""``reportedly convert uncertainty-xml``: a CoNLL-2010 / Szeged uncertainty XML file to gold documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, err_console, fail, open_schema
+from reportedly.cli.convert import OverwriteOption, _check, _stop_on_errors, _write, convert_app
+from reportedly.convert.output import document_files
+from reportedly.convert.uncertainty import SKIP, import_uncertainty_xml, normal_type
+from reportedly.manifest import MANIFEST, manifest_text, scope_of
+from reportedly.schema import Schema
+
+
+def cue_overrides(items: list[str] | None, schema: Schema) -> dict[str, str]:
+    """``--cue TYPE=VALUE`` options: VALUE is a hedge_type of the schema or ``skip``."""
+    values = schema.attribute("hedge_type").value_names
+    overrides: dict[str, str] = {}
+    for item in items or []:
+        cue_type, sep, value = item.rpartition("=")
+        if not sep or not cue_type.strip() or value not in (*values, SKIP):
+            allowed = ", ".join((*values, SKIP))
+            raise fail(f"--cue {item!r} is not TYPE=VALUE with VALUE one of {allowed}", "RPT-XML-CUE")
+        overrides[normal_type(cue_type)] = value
+    return overrides
+
+
+@convert_app.command("uncertainty-xml")
+def uncertainty_xml(
+    file: Annotated[Path, typer.Argument(help="A CoNLL-2010 or Szeged uncertainty XML file.")],
+    out: Annotated[Path, typer.Option(help="A folder (one <id>.json each, plus corpus.yaml) or a .jsonl file.")],
+    cue: Annotated[
+        list[str] | None,
+        typer.Option(help="Map a cue type: TYPE=HEDGE_TYPE or TYPE=skip (repeat); overrides the bundled table."),
+    ] = None,
+    overwrite: OverwriteOption = False,
+    schema_path: SchemaOption = DEFAULT_SCHEMA,
+) -> None:
+    """Uncertainty XML to gold documents: each <Document> one document, its sentences' texts joined
+    by line breaks (offsets exact, in code points), typed <ccue> cues as HEDGE spans.
+
+    The cue-type table (which types are hedges under LABELING.md, with which hedge_type, and which
+    are not, e.g. investigation 'whether') is in docs/corpora.md. The folder gets a corpus.yaml
+    saying it annotates HEDGE only, so `reportedly eval` scores hedges alone.
+
+    Example: reportedly convert uncertainty-xml wiki.xml --out gold/szeged-wiki --cue hypo_dynamic=skip
+    """
+    schema = open_schema(schema_path)
+    overrides = cue_overrides(cue, schema)
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise fail(f"{file}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
+    result = import_uncertainty_xml(content, file=str(file), cue_types=overrides, schema_version=schema.version)
+    _stop_on_errors(result.issues)
+    _check([(doc, str(file), {}) for doc in result.documents], schema, allow_missing_attrs=True)
+    files = document_files(result.documents, out)
+    scope = scope_of(schema, ["HEDGE"], attributes=["hedge_type"] if result.typed else [], name=file.stem)
+    if out.suffix != ".jsonl":
+        files[out / MANIFEST] = manifest_text(scope)
+    written = _write(files, overwrite=overwrite)
+    hedges = sum(len(d.spans) for d in result.documents)
+    left_out = sum(result.skipped.values())
+    for cue_type, count in sorted(result.skipped.items()):
+        err_console.print(f"note: {count} cue(s) of type {cue_type!r} are not hedges here (skip)", highlight=False)
+    console.print(
+        f"{len(result.documents)} document(s), {hedges} hedge(s) from {sum(result.cues.values())} cue(s) "
+        f"({left_out} left out) -> {out} ({written} file(s) written)",
+        highlight=False,
+        markup=False,
+    )
