@@ -79,7 +79,7 @@ def eval_command(
     schema = open_schema(schema_path)
     try:
         gold_set = load_gold(gold, split=split)
-        predictions = load_predictions(pred, {d.id: d.text for d in gold_set.documents}, system=system)
+        predictions = load_predictions(pred, {d.id: d.text for d in gold_set.documents}, system=system, schema=schema)
         if docs == "predicted":
             held = {d.id for d in predictions.documents}
             kept = tuple(d for d in gold_set.documents if d.id in held)

@@ -39,7 +39,7 @@ def training_progress(what: str) -> Iterator[Callable[[TrainingProgress], None]]
     epoch, each with its time remaining."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=False) as bar:
         tasks: dict[str, Any] = {}
 
@@ -165,17 +165,20 @@ def _write(predicted: list[Document], schema: Schema, output_format: str, out: P
 
         content = documents_html(predicted, schema)
     else:
+        import io
+
         from rich.console import Console
 
         from reportedly.view.terminal import render
 
-        target = Console(file=open(out, "w", encoding="utf-8") if out else None, soft_wrap=True)  # noqa: SIM115
+        buffer = io.StringIO() if out else None  # a file gets the whole page at once (temp + rename)
+        target = Console(file=buffer, soft_wrap=True, markup=False)
         for doc in predicted:
             target.print(render(doc))
             target.print()
-        if out:
-            target.file.close()
-        return
+        if out is None or buffer is None:
+            return
+        content = buffer.getvalue()
     if out is None:
         sys.stdout.write(content)
     else:

@@ -16,7 +16,6 @@ from typing import Any
 from reportedly.convert.labelstudio.from_studio import results_to_document, task_document
 from reportedly.convert.labelstudio.problems import (
     _SLUG,
-    DOC_ID_PATTERN,
     METHOD_FROM_ANNOTATION,
     METHOD_FROM_PREDICTION,
     METHOD_INDEPENDENT,
@@ -26,6 +25,7 @@ from reportedly.convert.labelstudio.problems import (
 )
 from reportedly.document import Document, atomic_write_text, dumps_document
 from reportedly.incidents import Incident, ReportedlyError, Severity
+from reportedly.names import is_valid_name
 from reportedly.schema import Schema
 from reportedly.validate import Role, check_document
 
@@ -330,7 +330,7 @@ def write_layers(
         if layer.document is None:
             result.failed.append(where)
             continue
-        if not re.match(DOC_ID_PATTERN, layer.doc_id) or not re.match(DOC_ID_PATTERN, layer.annotator):
+        if not is_valid_name(layer.doc_id) or not is_valid_name(layer.annotator):
             result.failed.append(f"{where}: the annotator or document id cannot be a file name")
             continue
         path = Path(out) / layer.annotator / f"{layer.doc_id}.json"
