@@ -2,8 +2,8 @@
 
 :class:`FolderLock` makes a second run into the same folder refuse (``RPT-OUT-LOCKED``) instead of
 both claiming success while one run's files replace the other's. The lock is an advisory
-``flock`` on ``<folder>/.reportedly.lock``: the system releases it when its process ends, even
-by SIGKILL, so a crashed run never leaves a folder locked.
+``flock`` on the folder itself (no lock file is left in it): the system releases it when its
+process ends, even by SIGKILL, so a crashed run never leaves a folder locked.
 
 :func:`write_files` is the batch writer: it joins every name to the folder first
 (:func:`reportedly.names.join_inside`, so nothing lands outside it), writes every file under a
@@ -25,7 +25,6 @@ from types import TracebackType
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.names import join_inside
 
-LOCK_NAME = ".reportedly.lock"
 TEMP_SUFFIX = ".reportedly-tmp"
 
 
@@ -56,22 +55,18 @@ class FolderLock:
 
     def __enter__(self) -> FolderLock:
         ensure_folder(self.folder)
-        path = self.folder / LOCK_NAME
         try:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = os.open(self.folder, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
-            raise _refusal("RPT-IO", f"cannot create the lock file: {exc.strerror or exc}", str(path)) from None
+            raise _refusal("RPT-IO", f"cannot open the folder: {exc.strerror or exc}", str(self.folder)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "another process"
             os.close(fd)
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise
-            message = f"another run (pid {holder}) is writing into this folder"
+            message = "another run is writing into this folder"
             raise _refusal("RPT-OUT-LOCKED", message, str(self.folder)) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         _remove_stale_temporaries(self.folder)
         return self
@@ -80,7 +75,7 @@ class FolderLock:
         self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
     ) -> None:
         if self._fd is not None:
-            os.close(self._fd)  # closing releases the flock; the file stays (removing it would race)
+            os.close(self._fd)  # closing releases the flock
             self._fd = None
 
 
@@ -97,11 +92,13 @@ def _umask() -> int:
     return mask
 
 
-def write_files(folder: Path, files: Mapping[str | tuple[str, ...], str | bytes], *, lock: bool = True) -> list[Path]:
+def write_files(
+    folder: Path, files: Mapping[str, str] | Mapping[tuple[str, ...], str], *, lock: bool = True
+) -> list[Path]:
     """Write ``files`` (name or path parts -> content) into ``folder``, all or none; returns the
     paths whose content changed (an unchanged file is not rewritten)."""
     folder = Path(folder)
-    targets = {
+    targets: dict[Path, str] = {
         join_inside(folder, *((name,) if isinstance(name, str) else name)): content for name, content in files.items()
     }
     with FolderLock(folder) if lock else contextlib.nullcontext():
@@ -112,12 +109,12 @@ def write_files(folder: Path, files: Mapping[str | tuple[str, ...], str | bytes]
     return list(changed)
 
 
-def _same(path: Path, content: str | bytes) -> bool:
+def _same(path: Path, content: str) -> bool:
     if not path.is_file():
         if path.exists():
             raise _refusal("RPT-PATH-KIND", "a folder is where this file would be written", str(path))
         return False
-    data = content.encode("utf-8") if isinstance(content, str) else content
+    data = content.encode("utf-8")
     try:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
@@ -125,7 +122,7 @@ def _same(path: Path, content: str | bytes) -> bool:
 
 
 @contextlib.contextmanager
-def _staged(files: Mapping[Path, str | bytes]) -> Iterator[list[tuple[Path, Path]]]:
+def _staged(files: Mapping[Path, str]) -> Iterator[list[tuple[Path, Path]]]:
     """Every file written under a temporary name beside its target; removed again on failure."""
     staged: list[tuple[Path, Path]] = []
     mode = 0o666 & ~_umask()
@@ -135,7 +132,7 @@ def _staged(files: Mapping[Path, str | bytes]) -> Iterator[list[tuple[Path, Path
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
             staged.append((Path(name), path))
             with os.fdopen(fd, "wb") as handle:
-                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+                handle.write(content.encode("utf-8"))
             os.chmod(name, path.stat().st_mode & 0o7777 if path.exists() else mode)
         yield staged
     except OSError as exc:

@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.core import Context
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
 from reportedly.incidents import ReportedlyError
@@ -40,10 +41,10 @@ class _GuardedGroup(TyperGroup):
     """The top group: whatever escapes a command becomes one coded error line, never a traceback
     (``REPORTEDLY_DEBUG=1`` shows the traceback of an unexpected one)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+        except (typer.Exit, typer.Abort, ClickException):
             raise
         except Exception as exc:
             code, message = _coded(exc)

@@ -26,7 +26,14 @@ from reportedly.convert.brat import (
 )
 from reportedly.convert.conll import export_conll, import_conll
 from reportedly.convert.issues import Issue
-from reportedly.convert.output import Placed, check_before_writing, document_files, provenance_for, write_files
+from reportedly.convert.output import (
+    Placed,
+    check_before_writing,
+    document_files,
+    output_root,
+    provenance_for,
+    write_files,
+)
 from reportedly.convert.plain import import_texts
 from reportedly.convert.strings import align_quote_files
 from reportedly.corpus import Corpus
@@ -92,12 +99,14 @@ def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
         raise fail(f"{len(checked.errors)} validation error(s); nothing written", checked.errors[0].code)
 
 
-def _write(files: Mapping[Path, str], *, overwrite: bool) -> int:
+def _write(files: Mapping[Path, str], *, overwrite: bool, out: Path, single: bool = False) -> int:
+    root, lock = (out.parent, False) if single else output_root(out)
     try:
-        return write_files(files, overwrite=overwrite)
+        return write_files(files, overwrite=overwrite, root=root, lock=lock)
     except ReportedlyError as exc:
         _report(exc.incidents)
-        raise fail("nothing written; pass --overwrite to replace them", exc.code) from None
+        hint = "; pass --overwrite to replace them" if exc.code == "RPT-OUT-EXISTS" else ""
+        raise fail(f"nothing written{hint}", exc.code) from None
 
 
 def _provenance(
@@ -180,7 +189,7 @@ def convert_strings(
     if problems and annotator is not None:
         raise fail(f"{problems} item(s) not aligned; nothing written", "RPT-ALIGN-INCOMPLETE")
     _check(aligned.placed, schema, role=Role.PREDICTION if system is not None else None)
-    written = _write(document_files(documents, out), overwrite=overwrite)
+    written = _write(document_files(documents, out), overwrite=overwrite, out=out)
     spans = sum(len(d.spans) for d in documents)
     unaligned = f", {problems} item(s) not aligned (listed in provenance.alignment)" if problems else ""
     approximately = f", {approximate} of them approximately" if approximate else ""
@@ -262,7 +271,7 @@ def brat_import(
     files = {
         out / layer.annotator / f"{layer.document.id}.json": dumps_document(layer.document) for layer in result.layers
     }
-    written = _write(files, overwrite=overwrite)
+    written = _write(files, overwrite=overwrite, out=out)
     for txt in result.unannotated:
         err_console.print(f"note: {txt} has no .ann file", highlight=False)
     annotators = sorted({layer.annotator for layer in result.layers})
@@ -298,7 +307,7 @@ def brat_export(
     documents = [doc for path in inputs for doc in _read(path, "documents")]
     result = export_brat(documents, schema=schema, mapping=brat_mapping, by_annotator=by_annotator, separator=separator)
     _stop_on_errors(result.issues)
-    written = _write({out / name: content for name, content in result.files.items()}, overwrite=overwrite)
+    written = _write({out / name: content for name, content in result.files.items()}, overwrite=overwrite, out=out)
     console.print(f"{len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)
 
 
@@ -329,7 +338,7 @@ def conll_export(
     documents = [doc for path in inputs for doc in _read(path, "documents")]
     result = export_conll(documents, labels=labels)
     _stop_on_errors(result.issues)
-    written = _write({out: result.text}, overwrite=overwrite)
+    written = _write({out: result.text}, overwrite=overwrite, out=out, single=True)
     left_out = len(result.issues)
     console.print(
         f"{result.exported} span(s) of {len(documents)} document(s) in columns "
@@ -397,7 +406,7 @@ def conll_import(
         places += [(doc, str(path), {}) for doc in result.documents]
     _stop_on_errors(issues)
     _check(places, schema, allow_missing_attrs=True)
-    written = _write(document_files(documents, out), overwrite=overwrite)
+    written = _write(document_files(documents, out), overwrite=overwrite, out=out)
     spans = sum(len(d.spans) for d in documents)
     console.print(
         f"{spans} span(s) in {len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False
@@ -437,5 +446,5 @@ def convert_text(
     result = import_texts(inputs, meta=pairs, id_prefix=id_prefix, schema_version=schema.version)
     _stop_on_errors(result.issues)
     _check([(doc, str(out), {}) for doc in result.documents], schema)
-    written = _write(document_files(result.documents, out), overwrite=overwrite)
+    written = _write(document_files(result.documents, out), overwrite=overwrite, out=out)
     console.print(f"{len(result.documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)

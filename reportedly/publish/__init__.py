@@ -143,7 +143,8 @@ def publish(
 
     ``agreement`` (default ``corpus/agreement.json``) and ``leaderboard`` feed the card when they
     exist; ``readme`` gets the per-split table in its ``splits`` section; ``url`` (the dataset's
-    address) goes into the citation and the Croissant metadata. Raises :class:`ReportedlyError` (with a stable code) and writes nothing when
+    address) goes into the citation and the Croissant metadata. Raises :class:`ReportedlyError`
+    (with a stable code) and writes nothing when
     the corpus is not releasable or ``out`` is not empty (unless ``overwrite`` and ``out`` is an
     earlier publish output).
     """
