@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.document import Document, read_document
+from reportedly.incidents import ReportedlyError
 from reportedly.splits import parse_split
 
 Layers = dict[str, dict[str, Document]]  # annotator -> document id -> document
@@ -50,8 +51,21 @@ def read_layers(root: Path, annotators: Sequence[str] | None = None) -> Layers:
         folder = root / name
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder}: no layer folder for annotator {name!r}")
-        layers[name] = {doc.id: doc for doc in (read_document(p) for p in sorted(folder.glob("*.json")))}
+        layers[name] = _by_id(sorted(folder.glob("*.json")))
     return layers
+
+
+def _by_id(files: Sequence[Path]) -> dict[str, Document]:
+    """Documents by id; two files of one id would silently replace each other: refused, naming both."""
+    found: dict[str, Document] = {}
+    where: dict[str, Path] = {}
+    for path in files:
+        doc = read_document(path)
+        if doc.id in found:
+            message = f"{path} and {where[doc.id]} both hold document {doc.id!r}"
+            raise ReportedlyError.of("RPT-DUPLICATE-INPUT", message, file=str(path), doc_id=doc.id)
+        found[doc.id], where[doc.id] = doc, path
+    return found
 
 
 @dataclass(frozen=True)
@@ -139,7 +153,7 @@ class Corpus:
     @cached_property
     def documents(self) -> dict[str, Document]:
         """The gold documents by id, in file-name order."""
-        return {doc.id: doc for doc in (read_document(p) for p in self.files().documents)}
+        return _by_id(self.files().documents)
 
     @cached_property
     def layers(self) -> Layers:

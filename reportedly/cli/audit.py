@@ -10,9 +10,10 @@ import typer
 
 from reportedly.cli.annotation import read_layers_or_fail
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
-from reportedly.document import Document, atomic_write_text, read_documents, write_document
+from reportedly.document import Document, atomic_write_text, dumps_document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name
 
 AUDIT_SECTION = "audit"
 audit_app = typer.Typer(help="The blind audit of the gold: differences, decisions, error rates.", no_args_is_help=True)
@@ -82,7 +83,7 @@ def audit_report_command(
 
     Example: reportedly audit report --decisions work/audit --gold corpus/documents --json corpus/audit.json --fix
     """
-    from reportedly.adjudicate import parse_decisions  # numpy: not at --help
+    from reportedly.adjudicate import parse_decisions, read_json  # numpy: not at --help
     from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold
 
     schema = open_schema(schema_path)
@@ -102,9 +103,10 @@ def audit_report_command(
     try:
         for candidate in candidates:
             path = decisions / f"{candidate.doc.id}.decisions.json"
-            adjudicators[candidate.doc.id], parsed[candidate.doc.id] = parse_decisions(
-                json.loads(path.read_text(encoding="utf-8")), str(path)
-            )
+            raw = read_json(path)
+            if not isinstance(raw, dict):
+                raise ReportedlyError.of("RPT-ADJUDICATE", "a decisions file must hold one JSON object", file=str(path))
+            adjudicators[candidate.doc.id], parsed[candidate.doc.id] = parse_decisions(raw, str(path))
             fixed.append(
                 audited_gold(
                     candidate,
@@ -125,6 +127,11 @@ def audit_report_command(
     if readme is not None:
         update_section(readme, AUDIT_SECTION, table, check=False)
     if fix:
+        from reportedly.outputs import write_files
+
         folders = {doc.id: folder for folder in gold for doc in read_documents(folder)}
-        written = sum(write_document(folders[doc.id] / f"{doc.id}.json", doc) for doc in fixed)
+        by_folder: dict[Path, dict[str, str]] = {}
+        for doc in fixed:
+            by_folder.setdefault(folders[doc.id], {})[f"{check_name(doc.id)}.json"] = dumps_document(doc)
+        written = sum(len(write_files(folder, files)) for folder, files in by_folder.items())
         console.print(f"{written} gold document(s) corrected", highlight=False)
