@@ -28,6 +28,7 @@ from typing import Any
 
 from reportedly.document import Document, read_document
 from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name, join_inside
 from reportedly.splits import parse_split
 
 Layers = dict[str, dict[str, Document]]  # annotator -> document id -> document
@@ -119,10 +120,11 @@ class Corpus:
         return self.root / AGREEMENT
 
     def document_file(self, doc_id: str) -> Path:
-        return self.documents_folder / f"{doc_id}.json"
+        return join_inside(self.documents_folder, f"{check_name(doc_id)}.json")
 
     def split_file(self, name: str) -> Path:
-        return self.splits_folder / f"{name}.txt"
+        """``splits/<name>.txt``; a name that is not a plain name (``../pilot``) is refused."""
+        return join_inside(self.splits_folder, f"{check_name(name, what='split name')}.txt")
 
     def files(self) -> CorpusFiles:
         layers = (

@@ -18,6 +18,7 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name, join_inside
 
 if TYPE_CHECKING:
     from reportedly.baselines.progress import TrainingProgress
@@ -270,6 +271,6 @@ def show(
     other = _one(vs, first.id, {first.id: first.text}) if vs is not None else None
     if other is not None and other.text != first.text:
         raise fail(f"{vs}: document {first.id} has another text than in {document}", "RPT-SHOW-DOC")
-    path = out or Path("out") / "show" / f"{first.id}.html"
+    path = out or join_inside(Path("out") / "show", f"{check_name(first.id)}.html")
     atomic_write_text(path, document_html(first, schema, vs=other))
     console.print(f"wrote {path}", highlight=False, markup=False)
