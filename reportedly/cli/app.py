@@ -81,6 +81,18 @@ def fail(message: str, code: str) -> typer.Exit:
     return typer.Exit(1)
 
 
+def error_code(exc: BaseException) -> str:
+    """The code of an error: its own, or the one its kind gets."""
+    return _coded(exc)[0]
+
+
+def fail_from(exc: BaseException) -> typer.Exit:
+    """:func:`fail` with the code an error carries, or the one its kind gets (a folder where a file
+    belongs is RPT-PATH-KIND, a missing file RPT-PATH-MISSING, ...)."""
+    code, message = _coded(exc)
+    return fail(message, code)
+
+
 def open_schema(path: Path) -> Schema:
     try:
         return load_schema(path)

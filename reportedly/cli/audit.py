@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.annotation import read_layers_or_fail
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema
 from reportedly.document import Document, atomic_write_text, dumps_document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError
@@ -32,7 +32,7 @@ def _gold(folders: list[Path]) -> dict[str, Document]:
         for folder in folders:
             gold.update((doc.id, doc) for doc in read_documents(folder))
     except (ReportedlyError, OSError) as exc:
-        raise fail(f"{exc}; run `reportedly validate` on the gold", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail(f"{exc}; run `reportedly validate` on the gold", error_code(exc)) from None
     return gold
 
 
@@ -118,7 +118,7 @@ def audit_report_command(
                 )
             )
     except (ReportedlyError, OSError, json.JSONDecodeError) as exc:
-        raise fail(str(exc), getattr(exc, "code", "RPT-ADJUDICATE")) from None
+        raise fail(str(exc), error_code(exc)) from None
     report = audit_report(candidates, parsed, gold_docs, schema)
     table = audit_markdown(report)
     print(table, end="")

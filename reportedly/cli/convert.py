@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, error_code, fail, open_schema
 from reportedly.convert.brat import (
     DISCONTINUOUS_POLICIES,
     BratMapping,
@@ -41,7 +41,7 @@ from reportedly.document import Document, dumps_document, read_documents
 from reportedly.incidents import Incident, ReportedlyError, Severity
 from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
-from reportedly.validate import Role
+from reportedly.validate import Role, check_document
 
 convert_app = typer.Typer(
     help="Convert between reportedly documents and other formats.", no_args_is_help=True, rich_markup_mode=None
@@ -73,7 +73,7 @@ def _read(path: Path, what: str) -> list[Document]:
     try:
         return read_documents(path)
     except (ReportedlyError, OSError) as exc:
-        raise fail(f"cannot read {what} {path}: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail(f"cannot read {what} {path}: {exc}", error_code(exc)) from None
 
 
 def _mapping(name: str, schema: Schema) -> BratMapping:
@@ -336,6 +336,12 @@ def conll_export(
     if unknown:
         raise fail(f"unknown label(s) {unknown}; known: {', '.join(schema.label_names)}", "RPT-CLI-OPTION")
     documents = [doc for path in inputs for doc in _read(path, "documents")]
+    # what the tokenizer cannot take (a text over 1,000,000 characters, broken offsets) is refused first
+    problems = [i for doc in documents for i in check_document(doc, schema, Role.PREDICTION) if i.is_error]
+    for incident in problems:
+        _print_incident(incident)
+    if problems:
+        raise fail(f"{len(problems)} error(s) in the documents; nothing written", problems[0].code)
     result = export_conll(documents, labels=labels)
     _stop_on_errors(result.issues)
     written = _write({out: result.text}, overwrite=overwrite, out=out, single=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema, schema_app
 from reportedly.corpus import Corpus, is_corpus
 from reportedly.document import Document, read_documents
 from reportedly.generated import update_section
@@ -155,9 +155,7 @@ def stats(
         try:
             found = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
         except (ReportedlyError, OSError) as exc:
-            raise fail(
-                f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
-            ) from None
+            raise fail(f"{exc}; run `reportedly validate {path}` for every problem", error_code(exc)) from None
         for doc in found:
             by_id.setdefault(doc.id, doc)
     docs = list(by_id.values())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, fail_from, open_schema
 from reportedly.incidents import ReportedlyError
 from reportedly.names import check_name, join_inside
 
@@ -239,7 +239,7 @@ def _one(path: Path, doc_id: str | None, texts: dict[str, str] | None = None) ->
     try:
         docs = read_jsonl(path, texts=texts) if path.suffix == ".jsonl" else [read_document(path)]
     except (ReportedlyError, OSError) as exc:
-        raise fail(str(exc), getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail_from(exc) from None
     if doc_id is not None:
         docs = [d for d in docs if d.id == doc_id]
     if len(docs) != 1:
