@@ -18,6 +18,7 @@ from typing import Any
 from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
 from reportedly.document import Document, document_from_dict, no_cycle_collection, read_documents
 from reportedly.incidents import Incident, ReportedlyError
+from reportedly.names import NAME_RULE, is_valid_name
 from reportedly.schema import Schema
 from reportedly.validate import Role, validate_record
 
@@ -136,6 +137,10 @@ def _load_predictions(
     systems: Counter[str] = Counter()
     for file, line, record in _records(path, problems):
         doc_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(doc_id, str) and not is_valid_name(doc_id):  # THE id rule first, as validate does
+            message = f"document id {doc_id!r} cannot be used: {NAME_RULE}"
+            problems.append(Incident("RPT-ID-INVALID", message, file, line, doc_id))
+            continue
         if isinstance(doc_id, str) and doc_id not in gold_texts:
             problems.append(
                 Incident("RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id)
