@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.corpus import Layers
-from reportedly.document import Document, Relation, Span, atomic_write_text, read_document, sorted_spans, write_document
+from reportedly.document import Document, Relation, Span, dumps_document, read_document, sorted_spans
 from reportedly.incidents import Incident, ReportedlyError
+from reportedly.names import check_name, join_inside
+from reportedly.outputs import write_files
 from reportedly.quotes import Aligner
 from reportedly.schema import Schema
 from reportedly.scoring.matching import match_spans
@@ -101,6 +103,12 @@ def merge(layers: Mapping[str, Document], schema: Schema) -> Candidate:
         raise ReportedlyError.of(
             "RPT-ADJUDICATE", f"document {first.id}: the layers' texts differ; re-annotate on one text"
         )
+    for name in names:  # a span the schema cannot hold would be dropped by the clustering: refuse it
+        unsound = [i for i in check_document(layers[name], schema, Role.ANNOTATION, integrity_only=True) if i.is_error]
+        if unsound:
+            raise ReportedlyError(
+                unsound, f"document {first.id}, layer of {name}: {unsound[0].render()}; fix the layer first"
+            )
     clusters = _clusters({n: layers[n] for n in names}, schema)
     where: dict[tuple[str, str], str] = {}  # (annotator, span id) -> cluster id
     for cluster in clusters.values():
@@ -169,8 +177,11 @@ def parse_decisions(record: Mapping[str, Any], where: str) -> tuple[str, list[De
     adjudicator = record.get("adjudicator")
     if not isinstance(adjudicator, str) or not adjudicator:
         raise ReportedlyError.of("RPT-ADJUDICATE", f"{where}: 'adjudicator' (an id) is required")
+    listed = record.get("decisions") or []
+    if not isinstance(listed, list):
+        raise ReportedlyError.of("RPT-ADJUDICATE", f"{where}: 'decisions' must be a list of objects")
     decisions = []
-    for index, raw in enumerate(record.get("decisions") or []):
+    for index, raw in enumerate(listed):
         if not isinstance(raw, Mapping) or not all(isinstance(raw.get(k), str) for k in ("item", "choose", "why")):
             raise ReportedlyError.of(
                 "RPT-ADJUDICATE", f"{where}: decisions[{index}] needs string 'item', 'choose' and 'why'"
@@ -179,7 +190,12 @@ def parse_decisions(record: Mapping[str, Any], where: str) -> tuple[str, list[De
             raise ReportedlyError.of(
                 "RPT-ADJUDICATE", f"{where}: decisions[{index}] ({raw['item']}) has an empty 'why'"
             )
-        decisions.append(Decision(raw["item"], raw["choose"], raw["why"].strip(), raw.get("new")))
+        new = raw.get("new")
+        if new is not None and not isinstance(new, Mapping):
+            raise ReportedlyError.of(
+                "RPT-ADJUDICATE", f"{where}: decisions[{index}] ({raw['item']}): 'new' must be an object"
+            )
+        decisions.append(Decision(raw["item"], raw["choose"], raw["why"].strip(), new))
     return adjudicator, decisions
 
 
@@ -268,6 +284,8 @@ def _decide_span(
             )
         start, end = offsets
         attrs = new.get("attrs") or {}
+        if not isinstance(attrs, Mapping) or not all(isinstance(v, str) for v in attrs.values()):
+            raise ReportedlyError.of("RPT-ADJUDICATE", f"{where}: a 'new' span's 'attrs' must map names to strings")
         return Span(cluster.id, label, start, end, candidate.doc.text[start:end], dict(attrs))
     if decision.choose not in cluster.versions:
         raise ReportedlyError.of(
@@ -329,9 +347,11 @@ def merge_layers(layers: Layers, schema: Schema, *, doc_ids: Collection[str] | N
 
 def write_disagreements(candidates: Sequence[Candidate], out: Path) -> int:
     """``out/<id>.disagreements.json`` for each candidate, for the adjudicator; the number of items listed."""
-    for candidate in candidates:
-        content = json.dumps(candidate.disagreements(), ensure_ascii=False, indent=2) + "\n"
-        atomic_write_text(Path(out) / f"{candidate.doc.id}.disagreements.json", content)
+    files = {
+        f"{check_name(c.doc.id)}.disagreements.json": json.dumps(c.disagreements(), ensure_ascii=False, indent=2) + "\n"
+        for c in candidates
+    }
+    write_files(Path(out), files)  # every file or none, inside ``out``, one run at a time
     return sum(len(c.items) for c in candidates)
 
 
@@ -346,15 +366,17 @@ def decide_folder(layers: Layers, decisions: Path, *, method: str, schema: Schem
     problem (bad JSON, an undecided item, an invalid decided document) raises before anything is kept."""
     names = sorted(layers)
     decided = []
-    for path in sorted(Path(decisions).glob("*.decisions.json")):
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            message = f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"
-            raise ReportedlyError(Incident("RPT-JSON-SYNTAX", exc.msg, str(path), exc.lineno), message) from None
+    folder = Path(decisions)
+    if not folder.is_dir():
+        code = "RPT-PATH-KIND" if folder.exists() else "RPT-PATH-MISSING"
+        raise ReportedlyError.of(code, "--decisions must be a folder of <id>.decisions.json files", file=str(folder))
+    for path in sorted(folder.glob("*.decisions.json")):
+        raw = read_json(path)
+        if not isinstance(raw, Mapping):
+            raise ReportedlyError.of("RPT-ADJUDICATE", "a decisions file must hold one JSON object", file=str(path))
         adjudicator, parsed = parse_decisions(raw, str(path))
         doc_id = raw.get("id")
-        if any(doc_id not in layers[n] for n in names):
+        if not isinstance(doc_id, str) or any(doc_id not in layers[n] for n in names):
             raise ReportedlyError.of("RPT-ADJUDICATE", f"{path}: document {doc_id!r} lacks a layer from one of {names}")
         candidate = merge({n: layers[n][doc_id] for n in names}, schema)
         gold = apply_decisions(candidate, parsed, adjudicator=adjudicator, method=method, schema=schema)
@@ -372,6 +394,19 @@ def decide_folder(layers: Layers, decisions: Path, *, method: str, schema: Schem
     return decided
 
 
+def read_json(path: Path) -> Any:
+    """A JSON file, every way it can fail turned into a coded error naming the file."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        message = f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"
+        raise ReportedlyError(Incident("RPT-JSON-SYNTAX", exc.msg, str(path), exc.lineno), message) from None
+    except UnicodeDecodeError as exc:
+        raise ReportedlyError.of("RPT-ENCODING", f"byte {exc.start}: {exc.reason}", file=str(path)) from None
+    except (ValueError, RecursionError) as exc:  # a number over 4,300 digits, nesting too deep
+        raise ReportedlyError.of("RPT-JSON-SYNTAX", str(exc), file=str(path)) from None
+
+
 def write_decided(decided: Sequence[Decided], *, out: Path, record: Path, force: bool = False) -> int:
     """Write each gold document to ``out/<id>.json`` and its trail to ``record/<id>.json``; refuse,
     before writing any, to replace a gold document that differs unless ``force``. Returns the
@@ -382,9 +417,11 @@ def write_decided(decided: Sequence[Decided], *, out: Path, record: Path, force:
             if target.exists() and read_document(target) != item.gold:
                 message = f"{target} exists and differs; pass --force to replace it"
                 raise ReportedlyError.of("RPT-WOULD-OVERWRITE", message)
-    written = 0
-    for item in decided:
-        trail = json.dumps(item.trail, ensure_ascii=False, indent=2) + "\n"
-        atomic_write_text(Path(record) / f"{item.gold.id}.json", trail)
-        written += write_document(Path(out) / f"{item.gold.id}.json", item.gold)
-    return written
+    names = {item.gold.id: f"{check_name(item.gold.id)}.json" for item in decided}
+    trails = {names[i.gold.id]: json.dumps(i.trail, ensure_ascii=False, indent=2) + "\n" for i in decided}
+    golds = {names[i.gold.id]: dumps_document(i.gold) for i in decided}
+    for folder, files in ((Path(out), golds), (Path(record), trails)):
+        for name in files:
+            join_inside(folder, name)  # both folders checked before either is written
+    write_files(Path(record), trails)  # the trail first: a gold file never lacks its record
+    return len(write_files(Path(out), golds))

@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.document import Document, read_document
+from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name, join_inside
 from reportedly.splits import parse_split
 
 Layers = dict[str, dict[str, Document]]  # annotator -> document id -> document
@@ -50,8 +52,21 @@ def read_layers(root: Path, annotators: Sequence[str] | None = None) -> Layers:
         folder = root / name
         if not folder.is_dir():
             raise FileNotFoundError(f"{folder}: no layer folder for annotator {name!r}")
-        layers[name] = {doc.id: doc for doc in (read_document(p) for p in sorted(folder.glob("*.json")))}
+        layers[name] = _by_id(sorted(folder.glob("*.json")))
     return layers
+
+
+def _by_id(files: Sequence[Path]) -> dict[str, Document]:
+    """Documents by id; two files of one id would silently replace each other: refused, naming both."""
+    found: dict[str, Document] = {}
+    where: dict[str, Path] = {}
+    for path in files:
+        doc = read_document(path)
+        if doc.id in found:
+            message = f"{path} and {where[doc.id]} both hold document {doc.id!r}"
+            raise ReportedlyError.of("RPT-DUPLICATE-INPUT", message, file=str(path), doc_id=doc.id)
+        found[doc.id], where[doc.id] = doc, path
+    return found
 
 
 @dataclass(frozen=True)
@@ -109,10 +124,11 @@ class Corpus:
         return self.root / ADJUDICATION
 
     def document_file(self, doc_id: str) -> Path:
-        return self.documents_folder / f"{doc_id}.json"
+        return join_inside(self.documents_folder, f"{check_name(doc_id)}.json")
 
     def split_file(self, name: str) -> Path:
-        return self.splits_folder / f"{name}.txt"
+        """``splits/<name>.txt``; a name that is not a plain name (``../pilot``) is refused."""
+        return join_inside(self.splits_folder, f"{check_name(name, what='split name')}.txt")
 
     def files(self) -> CorpusFiles:
         layers = (
@@ -143,7 +159,7 @@ class Corpus:
     @cached_property
     def documents(self) -> dict[str, Document]:
         """The gold documents by id, in file-name order."""
-        return {doc.id: doc for doc in (read_document(p) for p in self.files().documents)}
+        return _by_id(self.files().documents)
 
     @cached_property
     def layers(self) -> Layers:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from reportedly.incidents import Incident, ReportedlyError
+from reportedly.names import NAME_RULE, is_valid_name
 
 
 def _refused(message: str, *, where: str = "", code: str = "RPT-SCHEMA") -> ReportedlyError:
@@ -138,6 +139,8 @@ def document_from_dict(record: Any, where: str = "", *, text: str | None = None)
     if not isinstance(record, Mapping):
         raise _refused("a document must be a JSON object", where=where, code="RPT-SCHEMA")
     doc_id = _require(record, "id", str, where)
+    if not is_valid_name(doc_id):  # ids become file names: THE rule of reportedly.names
+        raise _refused(f"document id {doc_id!r} cannot be used: {NAME_RULE}", where=where, code="RPT-ID-INVALID")
     where = f"{where} (document {doc_id})" if where else f"document {doc_id}"
     doc_text = _require(record, "text", str, where) if "text" in record or text is None else text
     spans = record.get("spans", [])

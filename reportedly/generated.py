@@ -41,10 +41,27 @@ def replace_section(document: str, name: str, body: str, *, where: str = "") -> 
     return pattern.sub(lambda _: f"{begin}\n{body.rstrip()}\n{end}", document, count=1)
 
 
+def read_text_file(path: Path, *, what: str = "file") -> str:
+    """A UTF-8 text file, or a coded error naming it: missing, a folder, unreadable or not UTF-8."""
+    path = Path(path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ReportedlyError.of("RPT-PATH-MISSING", f"the {what} does not exist", file=str(path)) from None
+    except IsADirectoryError:
+        raise ReportedlyError.of("RPT-PATH-KIND", f"the {what} is a folder, not a file", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ReportedlyError.of(
+            "RPT-ENCODING", f"the {what} is not UTF-8 (byte {exc.start})", file=str(path)
+        ) from None
+    except OSError as exc:
+        raise ReportedlyError.of("RPT-IO", f"cannot read the {what}: {exc.strerror or exc}", file=str(path)) from None
+
+
 def update(path: Path, content: str, *, check: bool) -> Outcome:
     """Write ``content`` to ``path`` unless identical; in check mode only report staleness."""
     path = Path(path)
-    current = path.read_text(encoding="utf-8") if path.exists() else None
+    current = read_text_file(path, what="generated file") if path.exists() else None
     if current == content:
         return Outcome(path, False)
     if not check:
@@ -54,5 +71,5 @@ def update(path: Path, content: str, *, check: bool) -> Outcome:
 
 def update_section(path: Path, name: str, body: str, *, check: bool) -> Outcome:
     path = Path(path)
-    current = path.read_text(encoding="utf-8")
+    current = read_text_file(path, what="file with generated sections")
     return update(path, replace_section(current, name, body, where=str(path)), check=check)

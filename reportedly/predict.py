@@ -19,8 +19,8 @@ from typing import Any, TextIO
 
 from reportedly.document import Document, document_from_dict, document_to_dict
 from reportedly.incidents import ReportedlyError
+from reportedly.names import NAME_PATTERN as ID_PATTERN
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 SUFFIXES = (".txt", ".json", ".jsonl")
 FORMATS = ("jsonl", "pretty", "html")
 

@@ -14,6 +14,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reportedly.generated import Outcome, update
+from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name
+from reportedly.outputs import write_files
 
 SPLITS = ("train", "dev", "test")
 _NUMBER = re.compile(r"(\d+)$")
@@ -40,8 +43,15 @@ def assign(doc_ids: Iterable[str]) -> dict[str, list[str]]:
 
 
 def write_splits(folder: Path, doc_ids: Iterable[str], *, check: bool = False) -> list[Outcome]:
-    """Write (or check) ``<folder>/{train,dev,test}.txt``, one id per line."""
-    return [
-        update(Path(folder) / f"{name}.txt", "".join(f"{doc_id}\n" for doc_id in ids), check=check)
-        for name, ids in assign(doc_ids).items()
-    ]
+    """Write (or check) ``<folder>/{train,dev,test}.txt``, one id per line: the three files together
+    or none, and never from no documents at all (that would empty the real split files)."""
+    ids = [check_name(doc_id, what="document id") for doc_id in doc_ids]
+    if not ids:
+        raise ReportedlyError.of(
+            "RPT-NOTHING-TO-WRITE", "no documents to split; the split files are left as they are", file=str(folder)
+        )
+    contents = {f"{name}.txt": "".join(f"{doc_id}\n" for doc_id in chosen) for name, chosen in assign(ids).items()}
+    if check:
+        return [update(Path(folder) / name, content, check=True) for name, content in contents.items()]
+    changed = set(write_files(Path(folder), contents))
+    return [Outcome(Path(folder) / name, Path(folder) / name in changed) for name in contents]

@@ -275,7 +275,9 @@ def _report(name: str, outcome: Outcome) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("with_context", [True, False], ids=["with-context", "strings-only"])
-def test_perturbed_strings_recover_at_least_95_percent_with_context(with_context: bool, capsys: pytest.CaptureFixture[str]) -> None:
+def test_perturbed_strings_recover_at_least_95_percent_with_context(
+    with_context: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     outcome = perturbed_run(all_documents(), with_context=with_context)
     with capsys.disabled():
         print(

@@ -29,7 +29,8 @@ def _target(folder: Path) -> Path:
 
 def test_every_code_has_a_fixture() -> None:
     fixture_codes = {p.name for p in INVALID}
-    assert fixture_codes == set(CODES) - {"RPT-PATH-MISSING"}
+    # a text over 1,000,000 characters is made by tests/faults, not kept as a 1 MB fixture
+    assert fixture_codes == set(CODES) - {"RPT-PATH-MISSING", "RPT-TEXT-TOO-LONG"}
 
 
 @pytest.mark.parametrize("folder", INVALID, ids=[p.name for p in INVALID])

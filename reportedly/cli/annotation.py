@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema
 from reportedly.corpus import Layers, read_layers
 from reportedly.generated import update, update_section
 from reportedly.incidents import ReportedlyError
@@ -84,9 +84,7 @@ def read_layers_or_fail(root: Path, annotators: list[str] | None) -> Layers:
     try:
         return read_layers(root, annotators)
     except (ReportedlyError, OSError) as exc:
-        raise fail(
-            f"{exc}; run `reportedly validate` on the layers", getattr(exc, "code", "RPT-PATH-MISSING")
-        ) from None
+        raise fail(f"{exc}; run `reportedly validate` on the layers", error_code(exc)) from None
 
 
 @adjudicate_app.command("merge")

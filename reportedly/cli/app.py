@@ -2,17 +2,59 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer._click.core import Context
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
 
+
+def _coded(exc: BaseException) -> tuple[str, str]:
+    """The code and message of an error no command caught: every error leaves with a code."""
+    if isinstance(exc, ReportedlyError):
+        return exc.code, str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "RPT-ENCODING", f"a file is not UTF-8 (byte {exc.start}: {exc.reason})"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        if isinstance(exc, FileNotFoundError):
+            return "RPT-PATH-MISSING", f"{where}no such file or folder"
+        if isinstance(exc, IsADirectoryError | NotADirectoryError):
+            return "RPT-PATH-KIND", f"{where}{exc.strerror} (a file and a folder were confused)"
+        return "RPT-IO", f"{where}{exc.strerror or exc}"
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return "RPT-JSON-SYNTAX", f"a JSON number is too long to read ({exc})"
+    if isinstance(exc, RecursionError):
+        return "RPT-JSON-SYNTAX", "an input is nested too deeply to read"
+    return "RPT-INTERNAL", f"{type(exc).__name__}: {exc}"
+
+
+class _GuardedGroup(TyperGroup):
+    """The top group: whatever escapes a command becomes one coded error line, never a traceback
+    (``REPORTEDLY_DEBUG=1`` shows the traceback of an unexpected one)."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Exception as exc:
+            code, message = _coded(exc)
+            if code == "RPT-INTERNAL" and os.environ.get("REPORTEDLY_DEBUG"):
+                raise
+            raise fail(message, code) from None
+
+
 app = typer.Typer(
+    cls=_GuardedGroup,
     name="reportedly",
     help="Claims, their sources and their hedges in news text: corpus, annotation and benchmark tools.",
     no_args_is_help=True,
@@ -25,8 +67,9 @@ schema_app = typer.Typer(
 )
 app.add_typer(schema_app, name="schema")
 
-console = Console(soft_wrap=True)
-err_console = Console(stderr=True, soft_wrap=True)
+# markup=False: user text (ids, names, quotes) is printed as written, "[/x]" included
+console = Console(soft_wrap=True, markup=False)
+err_console = Console(stderr=True, soft_wrap=True, markup=False)
 
 SchemaOption = Annotated[Path, typer.Option("--schema", help="The schema YAML file.", show_default=True)]
 DEFAULT_SCHEMA = DEFAULT_SCHEMA_PATH
@@ -36,6 +79,18 @@ def fail(message: str, code: str) -> typer.Exit:
     """Print a coded error to stderr (the message plainly, never as markup) and return the exit to raise."""
     err_console.print(Text.assemble((f"error {code}", "bold red"), f": {message}"), highlight=False)
     return typer.Exit(1)
+
+
+def error_code(exc: BaseException) -> str:
+    """The code of an error: its own, or the one its kind gets."""
+    return _coded(exc)[0]
+
+
+def fail_from(exc: BaseException) -> typer.Exit:
+    """:func:`fail` with the code an error carries, or the one its kind gets (a folder where a file
+    belongs is RPT-PATH-KIND, a missing file RPT-PATH-MISSING, ...)."""
+    code, message = _coded(exc)
+    return fail(message, code)
 
 
 def open_schema(path: Path) -> Schema:

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.annotation import read_layers_or_fail
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
-from reportedly.document import Document, atomic_write_text, read_documents, write_document
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema
+from reportedly.document import Document, atomic_write_text, dumps_document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name
 
 AUDIT_SECTION = "audit"
 audit_app = typer.Typer(help="The blind audit of the gold: differences, decisions, error rates.", no_args_is_help=True)
@@ -32,7 +33,7 @@ def _gold(folders: list[Path]) -> dict[str, Document]:
         for folder in folders:
             gold.update((doc.id, doc) for doc in read_documents(folder))
     except (ReportedlyError, OSError) as exc:
-        raise fail(f"{exc}; run `reportedly validate` on the gold", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail(f"{exc}; run `reportedly validate` on the gold", error_code(exc)) from None
     return gold
 
 
@@ -84,7 +85,7 @@ def audit_report_command(
 
     Example: reportedly audit report --decisions work/audit --gold corpus/documents --json corpus/audit.json --fix
     """
-    from reportedly.adjudicate import parse_decisions  # numpy: not at --help
+    from reportedly.adjudicate import parse_decisions, read_json  # numpy: not at --help
     from reportedly.audit import audit_candidates, audit_markdown, audit_report, audited_gold
 
     schema = open_schema(schema_path)
@@ -104,9 +105,10 @@ def audit_report_command(
     try:
         for candidate in candidates:
             path = decisions / f"{candidate.doc.id}.decisions.json"
-            adjudicators[candidate.doc.id], parsed[candidate.doc.id] = parse_decisions(
-                json.loads(path.read_text(encoding="utf-8")), str(path)
-            )
+            raw = read_json(path)
+            if not isinstance(raw, dict):
+                raise ReportedlyError.of("RPT-ADJUDICATE", "a decisions file must hold one JSON object", file=str(path))
+            adjudicators[candidate.doc.id], parsed[candidate.doc.id] = parse_decisions(raw, str(path))
             fixed.append(
                 audited_gold(
                     candidate,
@@ -118,7 +120,7 @@ def audit_report_command(
                 )
             )
     except (ReportedlyError, OSError, json.JSONDecodeError) as exc:
-        raise fail(str(exc), getattr(exc, "code", "RPT-ADJUDICATE")) from None
+        raise fail(str(exc), error_code(exc)) from None
     report = audit_report(candidates, parsed, gold_docs, schema)
     table = audit_markdown(report)
     print(table, end="")
@@ -127,8 +129,13 @@ def audit_report_command(
     if readme is not None:
         update_section(readme, section, table, check=False)
     if fix:
+        from reportedly.outputs import write_files
+
         folders = {doc.id: folder for folder in gold for doc in read_documents(folder)}
-        written = sum(write_document(folders[doc.id] / f"{doc.id}.json", doc) for doc in fixed)
+        by_folder: dict[Path, dict[str, str]] = {}
+        for doc in fixed:
+            by_folder.setdefault(folders[doc.id], {})[f"{check_name(doc.id)}.json"] = dumps_document(doc)
+        written = sum(len(write_files(folder, files)) for folder, files in by_folder.items())
         console.print(f"{written} gold document(s) corrected", highlight=False)
 
 

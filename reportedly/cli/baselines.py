@@ -12,6 +12,9 @@ from reportedly.baselines import BUNDLED
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.cli.predict import DEFAULT_CACHE, load_for_cli
 from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name, join_inside
+
+DEFAULT_BASELINES = Path("eval") / "baselines"
 
 
 @app.command()
@@ -34,6 +37,7 @@ def baseline(
     from reportedly.scoring.io import load_gold
 
     schema = open_schema(schema_path)
+    check_name(split, what="split name")
     try:
         target = load_gold(corpus, split=split).documents
     except ReportedlyError as exc:
@@ -43,6 +47,7 @@ def baseline(
     started = time.perf_counter()
     predictions = system.predict(target)
     elapsed = time.perf_counter() - started
-    path = out or Path("eval") / "baselines" / name / f"{split}.jsonl"
+    # the default path is built from names: each must be a plain name, and the path stays in eval/baselines
+    path = out or join_inside(DEFAULT_BASELINES, check_name(system.name, what="system name"), f"{split}.jsonl")
     write_jsonl(path, predictions, include_text=False)
     console.print(f"{name}: {len(predictions)} document(s) of {split} in {elapsed:.1f} s -> {path}", highlight=False)

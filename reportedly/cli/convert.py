@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.text import Text
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, error_code, fail, open_schema
 from reportedly.convert.brat import (
     DISCONTINUOUS_POLICIES,
     BratMapping,
@@ -26,7 +26,14 @@ from reportedly.convert.brat import (
 )
 from reportedly.convert.conll import export_conll, import_conll
 from reportedly.convert.issues import Issue
-from reportedly.convert.output import Placed, check_before_writing, document_files, provenance_for, write_files
+from reportedly.convert.output import (
+    Placed,
+    check_before_writing,
+    document_files,
+    output_root,
+    provenance_for,
+    write_files,
+)
 from reportedly.convert.plain import import_texts
 from reportedly.convert.strings import align_quote_files
 from reportedly.corpus import Corpus
@@ -35,7 +42,7 @@ from reportedly.incidents import Incident, ReportedlyError, Severity
 from reportedly.manifest import MANIFEST, manifest_text, scope_of
 from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
-from reportedly.validate import Role
+from reportedly.validate import Role, check_document
 
 convert_app = typer.Typer(
     help="Convert between reportedly documents and other formats.", no_args_is_help=True, rich_markup_mode=None
@@ -67,7 +74,7 @@ def _read(path: Path, what: str) -> list[Document]:
     try:
         return read_documents(path)
     except (ReportedlyError, OSError) as exc:
-        raise fail(f"cannot read {what} {path}: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail(f"cannot read {what} {path}: {exc}", error_code(exc)) from None
 
 
 def _mapping(name: str, schema: Schema) -> BratMapping:
@@ -93,12 +100,14 @@ def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
         raise fail(f"{len(checked.errors)} validation error(s); nothing written", checked.errors[0].code)
 
 
-def _write(files: Mapping[Path, str], *, overwrite: bool) -> int:
+def _write(files: Mapping[Path, str], *, overwrite: bool, out: Path, single: bool = False) -> int:
+    root, lock = (out.parent, False) if single else output_root(out)
     try:
-        return write_files(files, overwrite=overwrite)
+        return write_files(files, overwrite=overwrite, root=root, lock=lock)
     except ReportedlyError as exc:
         _report(exc.incidents)
-        raise fail("nothing written; pass --overwrite to replace them", exc.code) from None
+        hint = "; pass --overwrite to replace them" if exc.code == "RPT-OUT-EXISTS" else ""
+        raise fail(f"nothing written{hint}", exc.code) from None
 
 
 def _provenance(
@@ -181,7 +190,7 @@ def convert_strings(
     if problems and annotator is not None:
         raise fail(f"{problems} item(s) not aligned; nothing written", "RPT-ALIGN-INCOMPLETE")
     _check(aligned.placed, schema, role=Role.PREDICTION if system is not None else None)
-    written = _write(document_files(documents, out), overwrite=overwrite)
+    written = _write(document_files(documents, out), overwrite=overwrite, out=out)
     spans = sum(len(d.spans) for d in documents)
     unaligned = f", {problems} item(s) not aligned (listed in provenance.alignment)" if problems else ""
     approximately = f", {approximate} of them approximately" if approximate else ""
@@ -268,7 +277,7 @@ def brat_import(
     scope = scope_of(schema, labels, attributes=attributes, name=brat_mapping.name)
     if not scope.covers(schema):  # say what the layers annotate, so eval scores those labels only
         files.update({out / layer.annotator / MANIFEST: manifest_text(scope) for layer in result.layers})
-    written = _write(files, overwrite=overwrite)
+    written = _write(files, overwrite=overwrite, out=out)
     for txt in result.unannotated:
         err_console.print(f"note: {txt} has no .ann file", highlight=False)
     annotators = sorted({layer.annotator for layer in result.layers})
@@ -304,7 +313,7 @@ def brat_export(
     documents = [doc for path in inputs for doc in _read(path, "documents")]
     result = export_brat(documents, schema=schema, mapping=brat_mapping, by_annotator=by_annotator, separator=separator)
     _stop_on_errors(result.issues)
-    written = _write({out / name: content for name, content in result.files.items()}, overwrite=overwrite)
+    written = _write({out / name: content for name, content in result.files.items()}, overwrite=overwrite, out=out)
     console.print(f"{len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)
 
 
@@ -333,9 +342,15 @@ def conll_export(
     if unknown:
         raise fail(f"unknown label(s) {unknown}; known: {', '.join(schema.label_names)}", "RPT-CLI-OPTION")
     documents = [doc for path in inputs for doc in _read(path, "documents")]
+    # what the tokenizer cannot take (a text over 1,000,000 characters, broken offsets) is refused first
+    problems = [i for doc in documents for i in check_document(doc, schema, Role.PREDICTION) if i.is_error]
+    for incident in problems:
+        _print_incident(incident)
+    if problems:
+        raise fail(f"{len(problems)} error(s) in the documents; nothing written", problems[0].code)
     result = export_conll(documents, labels=labels)
     _stop_on_errors(result.issues)
-    written = _write({out: result.text}, overwrite=overwrite)
+    written = _write({out: result.text}, overwrite=overwrite, out=out, single=True)
     left_out = len(result.issues)
     console.print(
         f"{result.exported} span(s) of {len(documents)} document(s) in columns "
@@ -403,7 +418,7 @@ def conll_import(
         places += [(doc, str(path), {}) for doc in result.documents]
     _stop_on_errors(issues)
     _check(places, schema, allow_missing_attrs=True)
-    written = _write(document_files(documents, out), overwrite=overwrite)
+    written = _write(document_files(documents, out), overwrite=overwrite, out=out)
     spans = sum(len(d.spans) for d in documents)
     console.print(
         f"{spans} span(s) in {len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False
@@ -443,5 +458,5 @@ def convert_text(
     result = import_texts(inputs, meta=pairs, id_prefix=id_prefix, schema_version=schema.version)
     _stop_on_errors(result.issues)
     _check([(doc, str(out), {}) for doc in result.documents], schema)
-    written = _write(document_files(result.documents, out), overwrite=overwrite)
+    written = _write(document_files(result.documents, out), overwrite=overwrite, out=out)
     console.print(f"{len(result.documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)

@@ -61,7 +61,7 @@ def uncertainty_xml(
     scope = scope_of(schema, ["HEDGE"], attributes=["hedge_type"] if result.typed else [], name=file.stem)
     if out.suffix != ".jsonl":
         files[out / MANIFEST] = manifest_text(scope)
-    written = _write(files, overwrite=overwrite)
+    written = _write(files, overwrite=overwrite, out=out)
     hedges = sum(len(d.spans) for d in result.documents)
     left_out = sum(result.skipped.values())
     for cue_type, count in sorted(result.skipped.items()):

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema, schema_app
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema, schema_app
 from reportedly.corpus import Corpus, is_corpus
 from reportedly.document import Document, read_documents
 from reportedly.generated import update_section
@@ -68,16 +68,39 @@ def validate(
         raise typer.Exit(1)
 
 
+def project_root(root: Path | None) -> Path:
+    """``root``, else the current folder when it is a project (it has schema/schema.yaml): a command
+    run in one checkout never rewrites the files of the checkout reportedly is installed from."""
+    if root is not None:
+        return root
+    here = Path.cwd()
+    if not (here / "schema" / "schema.yaml").is_file():
+        raise fail(
+            f"{here} is not a reportedly project folder (no schema/schema.yaml); "
+            f"run the command there, or give --root (the installed project is {PACKAGE_ROOT})",
+            "RPT-PROJECT-ROOT",
+        )
+    return here
+
+
 @schema_app.command("build")
 def schema_build(
     check: Annotated[bool, typer.Option("--check", help="Write nothing; exit 1 if a committed view is stale.")] = False,
-    root: Annotated[Path, typer.Option(help="Project root holding schema/ and LABELING.md.")] = PACKAGE_ROOT,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            help="Project root holding schema/ and LABELING.md (default: the current folder).", show_default=False
+        ),
+    ] = None,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
     """Generate schema/labelstudio.xml, schema/document.schema.json and the LABELING.md tables.
 
     Example: reportedly schema build --check
     """
+    root = project_root(root)
+    if schema_path == DEFAULT_SCHEMA:  # the project's own schema, not the installed package's
+        schema_path = root / "schema" / "schema.yaml"
     schema = open_schema(schema_path)
     outcomes = build_schema_views(schema, root, check=check)
     stale = [o.path for o in outcomes if o.changed]
@@ -132,9 +155,7 @@ def stats(
         try:
             found = list(Corpus(path).documents.values()) if is_corpus(path) else read_documents(path)
         except (ReportedlyError, OSError) as exc:
-            raise fail(
-                f"{exc}; run `reportedly validate {path}` for every problem", getattr(exc, "code", "RPT-PATH-MISSING")
-            ) from None
+            raise fail(f"{exc}; run `reportedly validate {path}` for every problem", error_code(exc)) from None
         for doc in found:
             by_id.setdefault(doc.id, doc)
     docs = list(by_id.values())
@@ -174,6 +195,9 @@ def splits(
 
     Example: reportedly splits corpus --check
     """
+    if not is_corpus(corpus):  # a mistyped path must not get a fresh, empty splits/ folder
+        code = "RPT-PATH-KIND" if corpus.exists() else "RPT-PATH-MISSING"
+        raise fail(f"{corpus} is not a corpus folder (it has no documents/ folder)", code)
     folder = Corpus(corpus)
     outcomes = write_splits(folder.splits_folder, [p.stem for p in folder.files().documents], check=check)
     for outcome in outcomes:

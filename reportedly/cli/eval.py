@@ -101,7 +101,7 @@ def eval_command(
             err_console.print(f"scoring {', '.join(scope.labels)} only ({where})", highlight=False, markup=False)
             track_list = track_list or [t for t in TRACKS if t not in WHOLE_SCHEMA_TRACKS]
         track_list = track_list or list(TRACKS)
-        predictions = load_predictions(pred, {d.id: d.text for d in gold_set.documents}, system=system)
+        predictions = load_predictions(pred, {d.id: d.text for d in gold_set.documents}, system=system, schema=schema)
         if docs == "predicted":
             held = {d.id for d in predictions.documents}
             kept = tuple(d for d in gold_set.documents if d.id in held)

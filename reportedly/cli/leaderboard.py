@@ -29,7 +29,18 @@ def leaderboard(
     Example: reportedly leaderboard --check
     """
     schema = open_schema(schema_path)
+    if not predictions.is_dir():
+        kind = "is a file, not a folder" if predictions.exists() else "does not exist"
+        raise fail(
+            f"--predictions {predictions} {kind}", "RPT-PATH-KIND" if predictions.exists() else "RPT-PATH-MISSING"
+        )
     entries = build(corpus, predictions, schema, split=split, resamples=resamples)
+    if not entries:  # an empty board would replace the real one: refuse, and leave the file as it is
+        raise fail(
+            f"no predictions {predictions}/<system>/{split}.jsonl found, so there is no system to rank; "
+            f"{out} is left as it is",
+            "RPT-NOTHING-TO-WRITE",
+        )
     text = render(entries, schema, corpus=corpus, split=split, resamples=resamples)
     print(text, end="")
     outcome = update(out, text, check=check)

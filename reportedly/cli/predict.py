@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, fail_from, open_schema
 from reportedly.incidents import ReportedlyError
+from reportedly.names import check_name, join_inside
 
 if TYPE_CHECKING:
     from reportedly.baselines.progress import TrainingProgress
@@ -39,7 +40,7 @@ def training_progress(what: str) -> Iterator[Callable[[TrainingProgress], None]]
     epoch, each with its time remaining."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    columns = (TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=False) as bar:
         tasks: dict[str, Any] = {}
 
@@ -165,17 +166,20 @@ def _write(predicted: list[Document], schema: Schema, output_format: str, out: P
 
         content = documents_html(predicted, schema)
     else:
+        import io
+
         from rich.console import Console
 
         from reportedly.view.terminal import render
 
-        target = Console(file=open(out, "w", encoding="utf-8") if out else None, soft_wrap=True)  # noqa: SIM115
+        buffer = io.StringIO() if out else None  # a file gets the whole page at once (temp + rename)
+        target = Console(file=buffer, soft_wrap=True, markup=False)
         for doc in predicted:
             target.print(render(doc))
             target.print()
-        if out:
-            target.file.close()
-        return
+        if out is None or buffer is None:
+            return
+        content = buffer.getvalue()
     if out is None:
         sys.stdout.write(content)
     else:
@@ -235,7 +239,7 @@ def _one(path: Path, doc_id: str | None, texts: dict[str, str] | None = None) ->
     try:
         docs = read_jsonl(path, texts=texts) if path.suffix == ".jsonl" else [read_document(path)]
     except (ReportedlyError, OSError) as exc:
-        raise fail(str(exc), getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail_from(exc) from None
     if doc_id is not None:
         docs = [d for d in docs if d.id == doc_id]
     if len(docs) != 1:
@@ -267,6 +271,6 @@ def show(
     other = _one(vs, first.id, {first.id: first.text}) if vs is not None else None
     if other is not None and other.text != first.text:
         raise fail(f"{vs}: document {first.id} has another text than in {document}", "RPT-SHOW-DOC")
-    path = out or Path("out") / "show" / f"{first.id}.html"
+    path = out or join_inside(Path("out") / "show", f"{check_name(first.id)}.html")
     atomic_write_text(path, document_html(first, schema, vs=other))
     console.print(f"wrote {path}", highlight=False, markup=False)

@@ -20,6 +20,9 @@ def publish_command(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace OUT when it holds an earlier publish output.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --overwrite: also remove files in OUT that publish did not write.")
+    ] = False,
     agreement: Annotated[
         Path | None, typer.Option(help="Agreement JSON for the card (default: CORPUS/agreement.json).")
     ] = None,
@@ -61,6 +64,7 @@ def publish_command(
             leaderboard=leaderboard,
             readme=readme,
             url=url,
+            force=force,
         )
     except ReportedlyError as exc:
         raise fail(str(exc), exc.code) from None

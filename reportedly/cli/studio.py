@@ -10,7 +10,7 @@ import typer
 from rich.text import Text
 
 from reportedly.cli import studio_rounds
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, error_code, fail, open_schema
 from reportedly.cli.convert import convert_app
 from reportedly.cli.studio_rounds import DbOption, LocalBackendOption, RoundOption
 from reportedly.convert import labelstudio
@@ -292,7 +292,7 @@ def _predictions(path: Path | None, system: str | None, texts: dict[str, str]) -
     try:
         preds = read_jsonl(path, texts=texts)
     except (ReportedlyError, OSError) as exc:
-        raise fail(f"cannot read predictions: {exc}", getattr(exc, "code", "RPT-PATH-MISSING")) from None
+        raise fail(f"cannot read predictions: {exc}", error_code(exc)) from None
     systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
     if system is None:
         if len(systems) != 1:

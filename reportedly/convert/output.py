@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.convert.issues import Issue
-from reportedly.document import Document, atomic_write_text, document_to_dict, dumps_document
+from reportedly.document import Document, document_to_dict, dumps_document
 from reportedly.incidents import Incident, ReportedlyError
+from reportedly.names import join_inside
+from reportedly.outputs import write_files as write_all
 from reportedly.schema import Schema
 from reportedly.validate import Role, validate_record
 
@@ -66,20 +68,28 @@ def document_files(documents: Sequence[Document], out: Path) -> dict[Path, str]:
     return {out / f"{doc.id}.json": dumps_document(doc) for doc in documents}
 
 
-def write_files(files: Mapping[Path, str], *, overwrite: bool) -> int:
-    """Write every file atomically; refuse (before writing any) when one exists with other content."""
-    changed = {
-        path: content
-        for path, content in files.items()
-        if not path.exists() or path.read_text(encoding="utf-8") != content
-    }
-    clashes = [path for path in changed if path.exists()]
+def write_files(files: Mapping[Path, str], *, overwrite: bool, root: Path, lock: bool = True) -> int:
+    """Write every file under the folder ``root``, all or none (:func:`reportedly.outputs.write_files`:
+    names joined inside ``root``, temporary files renamed into place, and with ``lock`` a lock on
+    ``root`` for the run); refuse, before writing any, when one exists with other content and
+    ``overwrite`` is not given. A single output file needs no lock: its rename is atomic."""
+    root = Path(root)
+    named = {Path(path).relative_to(root).parts: content for path, content in files.items()}
+    targets = {join_inside(root, *parts): content for parts, content in named.items()}  # refuses before any write
+    clashes = [
+        path for path, content in targets.items() if path.is_file() and path.read_text(encoding="utf-8") != content
+    ]
     if clashes and not overwrite:
         shown = ", ".join(map(str, clashes[:5])) + (f" and {len(clashes) - 5} more" if len(clashes) > 5 else "")
         raise ReportedlyError([Issue("RPT-OUT-EXISTS", f"{len(clashes)} file(s) would change: {shown}")])
-    for path, content in changed.items():
-        atomic_write_text(path, content)
-    return len(changed)
+    return len(write_all(root, named, lock=lock))
+
+
+def output_root(out: Path) -> tuple[Path, bool]:
+    """The folder a converter writes into and whether it holds it for the run: ``out`` itself for a
+    folder of files, the parent of a single ``.jsonl`` file (written atomically)."""
+    out = Path(out)
+    return (out.parent, False) if out.suffix == ".jsonl" else (out, True)
 
 
 def provenance_for(

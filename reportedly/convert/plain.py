@@ -22,8 +22,8 @@ from typing import Any
 
 from reportedly.convert.issues import Issue
 from reportedly.document import Document
+from reportedly.names import NAME_PATTERN as ID_PATTERN  # THE id rule
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _FIELDS = {"id", "text", "title", "meta"}
 BOM = "\ufeff"
 

@@ -31,7 +31,11 @@ def quote_records(path: Path) -> list[tuple[str, Any]]:
         if path.suffix == ".jsonl":
             return [(f"{path}:{n}", json.loads(line)) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
         data = json.loads(raw)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise ReportedlyError.of("RPT-IO", f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise ReportedlyError.of("RPT-ENCODING", f"byte {exc.start}: {exc.reason}", file=str(path)) from None
+    except (ValueError, RecursionError) as exc:  # bad JSON, a number over 4,300 digits, nesting too deep
         raise ReportedlyError(Incident("RPT-JSON-SYNTAX", str(exc), str(path)), f"{path}: {exc}") from None
     return [(str(path), item) for item in (data if isinstance(data, list) else [data])]
 
@@ -48,12 +52,17 @@ def align_quote_files(
     """Place every quoted span; predictions record their unplaced items in ``provenance.alignment``."""
     predictions = provenance.get("layer") == "prediction"
     result = Aligned()
+    first_seen: dict[str, str] = {}  # document id -> where its record was
     for path in inputs:
         for where, record in quote_records(path):
             doc_id = record.get("id") if isinstance(record, dict) else None
             if not isinstance(doc_id, str) or doc_id not in texts:
                 message = f"{where}: document id {doc_id!r} is not among the texts"
                 raise ReportedlyError.of("RPT-ALIGN-UNKNOWN-DOC", message)
+            if doc_id in first_seen:  # one would replace the other in the output: refuse, naming both
+                message = f"{where}: document {doc_id!r} was already given at {first_seen[doc_id]}"
+                raise ReportedlyError.of("RPT-DUPLICATE-INPUT", message)
+            first_seen[doc_id] = where
             source = texts[doc_id]
             aligned = align_document(
                 record,

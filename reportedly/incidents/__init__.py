@@ -83,7 +83,10 @@ class Incident:
         place = self.file or "<input>"
         if self.line is not None:
             place += f":{self.line}"
-        parts = [f"document {self.doc_id}" if self.doc_id else "", f"span {self.span_id}" if self.span_id else ""]
+        parts = [
+            f"document {_shown(self.doc_id)}" if self.doc_id else "",
+            f"span {_shown(self.span_id)}" if self.span_id else "",
+        ]
         extra = ", ".join(p for p in parts if p)
         return f"{place} ({extra})" if extra else place
 
@@ -92,6 +95,11 @@ class Incident:
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "severity": self.level, "fix": self.fix}
+
+
+def _shown(name: str) -> str:
+    """A name as written, or quoted when it holds a newline or another unprintable character."""
+    return name if name.isprintable() else repr(name)
 
 
 def has_errors(incidents: Iterable[Incident]) -> bool:

@@ -7,28 +7,10 @@ written anywhere in the package and fails on one that is not catalogued here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
+from reportedly.incidents.codes_base import Code, Severity, error, warning
+from reportedly.incidents.codes_guard import GUARDS
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@dataclass(frozen=True)
-class Code:
-    severity: Severity
-    summary: str
-    fix: str
-
-
-def error(summary: str, fix: str) -> Code:
-    return Code(Severity.ERROR, summary, fix)
-
-
-def warning(summary: str, fix: str) -> Code:
-    return Code(Severity.WARNING, summary, fix)
+__all__ = ["GUARDS", "Code", "Severity", "error", "warning"]
 
 
 # --- the catalogue, by the part of the project that reports each code ---------------------------
@@ -42,11 +24,20 @@ COMMON: dict[str, Code] = {
         "record does not match schema/document.schema.json",
         "add the missing field or fix its type (see schema/document.schema.json)",
     ),
+    "RPT-ID-INVALID": error(
+        "an id or name cannot be used as a file name",
+        "ids start with a letter or digit and use only letters, digits, '.', '_' and '-' "
+        "(no '..', spaces or control characters; at most 200 characters)",
+    ),
 }
 
 # The document checker and the corpus validator (reportedly.validate): one minimal invalid
 # fixture per code in tests/fixtures/invalid/.
 VALIDATE: dict[str, Code] = {
+    "RPT-TEXT-TOO-LONG": error(
+        "a document text is longer than 1,000,000 characters",
+        "split the text into several documents of at most 1,000,000 characters each",
+    ),
     "RPT-LABEL-UNKNOWN": error("unknown span label", "use a label defined in schema/schema.yaml"),
     "RPT-ATTR-UNKNOWN": error("attribute not defined for this label", "remove it or use an attribute of this label"),
     "RPT-ATTR-VALUE": error("unknown attribute value", "use a value listed in schema/schema.yaml"),
@@ -491,4 +482,5 @@ REGISTRY: dict[str, Code] = {
     **PUBLISH,
     **TOOLS,
     **SYSTEMS,
+    **GUARDS,
 }

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportedly.generated import Outcome, replace_section, update
+from reportedly.generated import Outcome, read_text_file, replace_section, update
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.publish.card import dataset_card, splits_markdown
 from reportedly.publish.corpus import DATASET_URL, Release, read_release
@@ -34,7 +34,14 @@ from reportedly.publish.dataset import (
     write_parquet,
 )
 from reportedly.publish.errors import CODES
-from reportedly.publish.files import CHECKSUMS, relative_files, sha256_file, verify_checksums, write_checksums
+from reportedly.publish.files import (
+    CHECKSUMS,
+    foreign_entries,
+    relative_files,
+    sha256_file,
+    verify_checksums,
+    write_checksums,
+)
 from reportedly.publish.hub import push_to_hub
 from reportedly.schema import Schema, load_schema
 
@@ -69,7 +76,7 @@ def shard_name(split: str) -> str:
     return f"{split}-00000-of-00001.parquet"
 
 
-def _check_target(out: Path, overwrite: bool) -> None:
+def _check_target(out: Path, overwrite: bool, force: bool = False) -> None:
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise ReportedlyError.of("RPT-PUBLISH-NOT-EMPTY", f"{out} exists and is not a folder")
     if not out.exists() or not any(out.iterdir()):
@@ -81,6 +88,13 @@ def _check_target(out: Path, overwrite: bool) -> None:
             "RPT-PUBLISH-NOT-EMPTY",
             f"{out} is not empty and holds no {CHECKSUMS}, so it is not an earlier publish output; "
             "--overwrite only replaces those",
+        )
+    foreign = foreign_entries(out)
+    if foreign and not force:  # --overwrite replaces what publish wrote, never a .git/ or notes beside it
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise ReportedlyError.of(
+            "RPT-FOREIGN-FILES",
+            f"{out} holds {len(foreign)} entr(ies) not listed in its {CHECKSUMS}: {shown}; nothing was written",
         )
 
 
@@ -138,6 +152,7 @@ def publish(
     leaderboard: Path | None = None,
     readme: Path | None = None,
     url: str = DATASET_URL,
+    force: bool = False,
 ) -> Published:
     """Build the dataset folder ``out`` from the corpus folder ``corpus``.
 
@@ -145,17 +160,18 @@ def publish(
     exist; ``readme`` gets the per-split table in its ``splits`` section; ``url`` (the dataset's
     address) goes into the citation and the Croissant metadata. Raises :class:`ReportedlyError`
     (with a stable code) and writes nothing when the corpus is not releasable or ``out`` is not
-    empty (unless ``overwrite`` and ``out`` is an earlier publish output).
+    empty, unless ``overwrite`` and ``out`` is an earlier publish output holding only the files its
+    ``SHA256SUMS`` lists (``force`` also removes the others).
     """
     schema = schema or load_schema()
     out = Path(out)
-    _check_target(out, overwrite)
+    _check_target(out, overwrite, force)
     release = read_release(Path(corpus), schema, agreement=agreement, leaderboard=leaderboard)
     features = config_features(schema)
     tables = build_tables(release.splits, schema)
     readme_text = None
     if readme is not None:  # check the markers before anything is written
-        current = Path(readme).read_text(encoding="utf-8")
+        current = read_text_file(Path(readme), what="--readme file")
         body = splits_markdown(release, tables, schema)
         readme_text = replace_section(current, SPLITS_SECTION, body, where=str(readme))
     out.parent.mkdir(parents=True, exist_ok=True)

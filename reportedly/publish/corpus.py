@@ -148,12 +148,25 @@ def read_release(
 
     agreement = corpus.agreement_file if agreement is None else agreement
     agreement_data = None
-    if agreement.is_file():
+    if agreement.exists():
         try:
             agreement_data = json.loads(agreement.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
             raise ReportedlyError.of(
                 "RPT-PUBLISH-INPUT", f"{agreement}:{exc.lineno}: invalid JSON: {exc.msg}"
             ) from None
-    leaderboard_text = leaderboard.read_text(encoding="utf-8") if leaderboard and leaderboard.is_file() else None
+        except (OSError, ValueError, RecursionError) as exc:  # a folder, not UTF-8, a 4,300-digit number
+            raise ReportedlyError.of(
+                "RPT-PUBLISH-INPUT", f"{agreement}: cannot read the agreement JSON ({exc})"
+            ) from None
+        if not isinstance(agreement_data, dict):
+            raise ReportedlyError.of("RPT-PUBLISH-INPUT", f"{agreement}: the agreement JSON must be an object")
+    leaderboard_text = None
+    if leaderboard is not None and leaderboard.exists():
+        try:
+            leaderboard_text = leaderboard.read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise ReportedlyError.of(
+                "RPT-PUBLISH-INPUT", f"{leaderboard}: cannot read the leaderboard ({exc})"
+            ) from None
     return Release(root, version, splits, licenses[0], readme, agreement_data, leaderboard_text, warnings)

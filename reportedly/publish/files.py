@@ -45,3 +45,28 @@ def verify_checksums(folder: Path) -> list[str]:
         elif sha256_file(folder / rel) != digest:
             problems.append(f"{folder / rel} differs from its checksum")
     return problems
+
+
+def foreign_entries(folder: Path) -> list[str]:
+    """Entries of ``folder`` (files, links, empty folders) that its ``SHA256SUMS`` does not list:
+    what an earlier publish did not write, and ``--overwrite`` must not remove."""
+    listing = folder / CHECKSUMS
+    listed = {CHECKSUMS}
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        listed.add(line.partition("  ")[2])
+    parents = {parent.as_posix() for rel in listed for parent in Path(rel).parents} - {"."}
+    foreign: list[str] = []
+    pending = [folder]
+    while pending:  # a folder publish did not make is reported once, not walked (a .git/ is large)
+        for path in sorted(pending.pop().iterdir()):
+            rel = path.relative_to(folder).as_posix()
+            if path.is_symlink():
+                foreign.append(rel)
+            elif path.is_dir():
+                if rel in parents:
+                    pending.append(path)
+                else:
+                    foreign.append(rel + "/")
+            elif rel not in listed:
+                foreign.append(rel)
+    return sorted(foreign)

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
+from reportedly.names import NAME_JSON_PATTERN
 from reportedly.schema.model import Example, Schema
 
 # --- Label Studio ---------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def document_json_schema(schema: Schema) -> dict[str, Any]:
         "required": ["id", "text", "spans", "relations"],
         "additionalProperties": False,
         "properties": {
-            "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._-]*$"},
+            "id": {"type": "string", "pattern": NAME_JSON_PATTERN},
             "text": {"type": "string"},
             "meta": {"type": "object", "properties": meta_properties},
             "spans": {

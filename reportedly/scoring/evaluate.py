@@ -94,7 +94,7 @@ def evaluate(
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
     shared = _Shared(gold_docs, schema, chosen, gold_set.source, scope)
-    first = _prediction_set(predicted, texts, system)
+    first = _prediction_set(predicted, texts, system, schema)
     warnings: list[Incident] = []
     alignment = alignment_summary(first.documents)
     if alignment["unaligned"]:
@@ -110,7 +110,7 @@ def evaluate(
     main = _system(shared, first, warnings)
     other = None
     if vs is not None:
-        other_set = _prediction_set(vs, texts, None)
+        other_set = _prediction_set(vs, texts, None, schema)
         other = _system(shared, other_set, warnings)
     result = _finish(
         shared,
@@ -171,7 +171,9 @@ def _check_unique_gold(docs: Sequence[Document]) -> None:
         seen.add(doc.id)
 
 
-def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | None) -> PredictionSet:
+def _prediction_set(
+    predicted: Predicted, texts: dict[str, str], system: str | None, schema: Schema | None = None
+) -> PredictionSet:
     if isinstance(predicted, PredictionSet):
         return (
             predicted
@@ -179,7 +181,7 @@ def _prediction_set(predicted: Predicted, texts: dict[str, str], system: str | N
             else PredictionSet(predicted.documents, system, predicted.source, predicted.locations)
         )
     if isinstance(predicted, str | Path):
-        return load_predictions(Path(predicted), texts, system=system)
+        return load_predictions(Path(predicted), texts, system=system, schema=schema)
     problems: list[Incident] = []
     seen: set[str] = set()
     for i, doc in enumerate(predicted):
@@ -477,10 +479,10 @@ def _progress(enabled: bool, total: int) -> Any:
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     return Progress(
-        TextColumn("{task.description}"),
+        TextColumn("{task.description}", markup=False),
         BarColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=Console(stderr=True, markup=False),
         transient=True,
     )
 

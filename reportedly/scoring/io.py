@@ -19,7 +19,9 @@ from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
 from reportedly.document import Document, document_from_dict, no_cycle_collection, read_documents
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.manifest import Manifest, read_manifest
+from reportedly.names import NAME_RULE, is_valid_name
 from reportedly.schema import Schema, load_schema
+from reportedly.validate import Role, validate_record
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | 
         except UnicodeDecodeError as exc:
             problems.append(Incident("RPT-ENCODING", f"byte {exc.start}: {exc.reason}", str(file)))
             continue
+        except OSError as exc:
+            problems.append(Incident("RPT-IO", f"cannot read: {exc.strerror or exc}", str(file)))
+            continue
         if file.suffix == ".jsonl":
             for number, line in enumerate(raw.splitlines(), start=1):
                 if not line.strip():
@@ -97,6 +102,8 @@ def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | 
                     problems.append(
                         Incident("RPT-JSON-SYNTAX", f"line {number}, column {exc.colno}: {exc.msg}", str(file), number)
                     )
+                except (ValueError, RecursionError) as exc:  # a number over 4,300 digits; nesting too deep
+                    problems.append(Incident("RPT-JSON-SYNTAX", f"line {number}: {exc}", str(file), number))
         else:
             try:
                 yield str(file), None, json.loads(raw)
@@ -106,15 +113,25 @@ def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | 
                         "RPT-JSON-SYNTAX", f"line {exc.lineno}, column {exc.colno}: {exc.msg}", str(file), exc.lineno
                     )
                 )
+            except (ValueError, RecursionError) as exc:
+                problems.append(Incident("RPT-JSON-SYNTAX", str(exc), str(file)))
 
 
-def load_predictions(path: Path, gold_texts: Mapping[str, str], *, system: str | None = None) -> PredictionSet:
-    """Read predictions for the gold documents whose texts are given; raise with every problem."""
+def load_predictions(
+    path: Path, gold_texts: Mapping[str, str], *, system: str | None = None, schema: Schema | None = None
+) -> PredictionSet:
+    """Read predictions for the gold documents whose texts are given; raise with every problem.
+
+    With ``schema``, every record goes through THE record check of ``reportedly validate``
+    (:func:`reportedly.validate.validate_record`, role prediction), so the two accept and refuse
+    the same records, with the same codes."""
     with no_cycle_collection():
-        return _load_predictions(path, gold_texts, system)
+        return _load_predictions(path, gold_texts, system, schema)
 
 
-def _load_predictions(path: Path, gold_texts: Mapping[str, str], system: str | None) -> PredictionSet:
+def _load_predictions(
+    path: Path, gold_texts: Mapping[str, str], system: str | None, schema: Schema | None
+) -> PredictionSet:
     path = Path(path)
     if not path.exists():
         raise ReportedlyError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
@@ -124,6 +141,10 @@ def _load_predictions(path: Path, gold_texts: Mapping[str, str], system: str | N
     systems: Counter[str] = Counter()
     for file, line, record in _records(path, problems):
         doc_id = record.get("id") if isinstance(record, dict) else None
+        if isinstance(doc_id, str) and not is_valid_name(doc_id):  # THE id rule first, as validate does
+            message = f"document id {doc_id!r} cannot be used: {NAME_RULE}"
+            problems.append(Incident("RPT-ID-INVALID", message, file, line, doc_id))
+            continue
         if isinstance(doc_id, str) and doc_id not in gold_texts:
             problems.append(
                 Incident("RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id)
@@ -142,11 +163,20 @@ def _load_predictions(path: Path, gold_texts: Mapping[str, str], system: str | N
             )
             continue
         where = f"{file}:{line}" if line is not None else file
-        try:
-            doc = document_from_dict(record, where, text=gold_texts.get(doc_id) if isinstance(doc_id, str) else None)
-        except ReportedlyError as exc:
-            problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
-            continue
+        gold_text = gold_texts.get(doc_id) if isinstance(doc_id, str) else None
+        if schema is not None:
+            found, checked = validate_record(record, schema, file=file, line=line, role=Role.PREDICTION, text=gold_text)
+            errors = [i for i in found if i.is_error]
+            if errors or checked is None:
+                problems += errors or found
+                continue
+            doc = checked
+        else:
+            try:
+                doc = document_from_dict(record, where, text=gold_text)
+            except ReportedlyError as exc:
+                problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
+                continue
         if doc.text != gold_texts[doc.id]:
             problems.append(
                 Incident(

@@ -8,7 +8,6 @@ the fix: server not reachable, token refused, project missing, config drift.
 from __future__ import annotations
 
 import json
-import os
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping, Sequence
@@ -28,105 +27,38 @@ from reportedly.convert.labelstudio import (
 from reportedly.document import Document
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import TEXT_NAME, Schema
+from reportedly.studio.connection import (
+    CONNECT_TIMEOUT as CONNECT_TIMEOUT,
+)
+from reportedly.studio.connection import (
+    DEFAULT_URL as DEFAULT_URL,
+)
+from reportedly.studio.connection import (
+    Connection as Connection,
+)
+from reportedly.studio.connection import (
+    Settings as Settings,
+)
+from reportedly.studio.connection import (
+    api_error_text as _api_error_text,
+)
+from reportedly.studio.connection import (
+    call_timeout as call_timeout,
+)
+from reportedly.studio.connection import (
+    connect as connect,
+)
+from reportedly.studio.connection import (
+    resolve_settings as resolve_settings,
+)
 from reportedly.studio.instructions import as_label_studio_stores as as_label_studio_stores
 from reportedly.studio.instructions import instructions_html as instructions_html
-from reportedly.studio.server import StudioPaths, mask, read_credentials, read_server_info
 
 DEFAULT_PROJECT = "reportedly"
-DEFAULT_URL = "http://127.0.0.1:8080"
 Progress = Callable[[int, int], None]
 
 
-# --- connection ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Settings:
-    url: str
-    token: str
-    token_source: str
-
-
-def resolve_settings(paths: StudioPaths, *, url: str | None = None, env: Mapping[str, str] | None = None) -> Settings:
-    """Where the server is and which token to use.
-
-    URL: ``--url``, else LABEL_STUDIO_URL, else the server this folder started, else 127.0.0.1:8080.
-    Token: LABEL_STUDIO_API_KEY, else LABEL_STUDIO_USER_TOKEN, else the folder's credentials file.
-    """
-    env = os.environ if env is None else env
-    info = read_server_info(paths)
-    resolved_url = (url or env.get("LABEL_STUDIO_URL") or (info.url if info and info.url else DEFAULT_URL)).rstrip("/")
-    for name in ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_USER_TOKEN"):  # the same precedence as `serve`
-        if env.get(name):
-            return Settings(resolved_url, env[name], name)
-    return Settings(resolved_url, read_credentials(paths).get("token", ""), str(paths.credentials))
-
-
-@dataclass
-class Connection:
-    url: str
-    token: str
-    client: Any  # label_studio_sdk.LabelStudio
-    user: dict[str, Any]
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """A raw API call through the SDK's authenticated HTTP client (pinned SDK 2.1.2)."""
-        response = self.client._client_wrapper.httpx_client.request(path, method=method, **kwargs)
-        if response.status_code >= 400:
-            raise ReportedlyError.of(
-                "RPT-STUDIO-API",
-                f"{method} {self.url}/{path} failed: HTTP {response.status_code} {response.text[:500]}",
-            )
-        return response.json() if response.content else None
-
-
-def _api_error_text(exc: Exception) -> str:
-    body = getattr(exc, "body", None)
-    return json.dumps(body, ensure_ascii=False)[:800] if body is not None else str(exc)[:800]
-
-
-def connect(url: str, token: str, *, token_source: str = "the token", timeout: float = 300.0) -> Connection:
-    """A checked connection: the server answers and accepts the token."""
-    import httpx
-    from label_studio_sdk import LabelStudio
-    from label_studio_sdk.core.api_error import ApiError
-
-    url = url.rstrip("/")
-    start_hint = "start it with `reportedly studio serve`, or point to a running one with --url or LABEL_STUDIO_URL"
-    if not token:
-        raise ReportedlyError.of(
-            "RPT-STUDIO-TOKEN",
-            f"no API token for {url}: set LABEL_STUDIO_API_KEY, or run `reportedly studio serve`, "
-            "which keeps one in .studio/credentials.json",
-        )
-    factory: Any = LabelStudio  # the SDK's constructor is untyped
-    client = factory(base_url=url, api_key=token, timeout=timeout, max_retries=0)
-    try:
-        whoami = client.users.whoami()
-    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-        raise ReportedlyError.of(
-            "RPT-STUDIO-UNREACHABLE", f"Label Studio is not reachable at {url} ({exc}); {start_hint}"
-        ) from None
-    except ApiError as exc:
-        if exc.status_code in (401, 403):
-            raise ReportedlyError.of(
-                "RPT-STUDIO-TOKEN",
-                f"Label Studio at {url} refused the API token {mask(token)} from {token_source} "
-                f"(HTTP {exc.status_code}). Use the token of this server: the one in .studio/credentials.json "
-                "for a server started by `reportedly studio serve`, or set LABEL_STUDIO_API_KEY to the token "
-                "shown under Account & Settings (a legacy token is accepted only when the server was first "
-                "started with LABEL_STUDIO_ENABLE_LEGACY_API_TOKEN=true; else use a personal access token)",
-            ) from None
-        raise ReportedlyError.of(
-            "RPT-STUDIO-UNREACHABLE",
-            f"Label Studio at {url} answered HTTP {exc.status_code} to whoami: "
-            f"{_api_error_text(exc)}; is this a Label Studio server?",
-        ) from None
-    except httpx.HTTPError as exc:
-        raise ReportedlyError.of(
-            "RPT-STUDIO-UNREACHABLE", f"Label Studio is not reachable at {url} ({exc}); {start_hint}"
-        ) from None
-    return Connection(url, token, client, whoami.dict() if hasattr(whoami, "dict") else dict(whoami))
+# --- connection: reportedly.studio.connection ----------------------------------------------------
 
 
 # --- project ---------------------------------------------------------------------------------------

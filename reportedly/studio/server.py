@@ -283,6 +283,18 @@ def http_status(url: str, *, token: str | None = None, timeout: float = 5.0) -> 
         return None
 
 
+def make_private(paths: StudioPaths) -> None:
+    """The server folder and its data folder 0700, the database and log 0600, whoever created them
+    (a folder given with --dir may have been made by someone else, with the usual 0755/0644): the
+    database holds the admin's token and the annotations."""
+    for folder in (paths.root, paths.data_dir):
+        if folder.is_dir():
+            os.chmod(folder, 0o700)
+    for file in [paths.log, *paths.data_dir.glob("label_studio.sqlite3*")]:
+        if file.is_file():
+            os.chmod(file, 0o600)
+
+
 def log_tail(path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
@@ -371,6 +383,7 @@ def serve(
     if first_start:
         say("first start: Label Studio creates its database (about a minute)")
     paths.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(paths)
     with paths.log.open("a", encoding="utf-8") as log:
         log.write(f"\n=== reportedly studio serve {datetime.now(UTC).isoformat(timespec='seconds')} ===\n")
         log.flush()
@@ -393,6 +406,7 @@ def serve(
             env=child_env(paths, credentials, env, database, loopback_backends=loopback_backends),
             cwd=paths.root,
             start_new_session=True,
+            umask=0o077,  # what Label Studio creates (database, media, its .env secret) is the owner's alone
         )
     info = ServerInfo(
         process.pid,
@@ -431,6 +445,7 @@ def serve(
         time.sleep(0.2)
     info = replace(info, url=url, port=int(url.rsplit(":", 1)[1]))
     write_private(paths.server, json.dumps(asdict(info), indent=2) + "\n")
+    make_private(paths)
     status = http_status(f"{url}/api/current-user/whoami", token=credentials.token)
     if status != 200:
         raise ReportedlyError.of(

@@ -70,6 +70,9 @@ def _validate_json_text(
     except RecursionError:
         result.incidents.append(Incident("RPT-JSON-SYNTAX", "nested too deeply", file, line))
         return
+    except ValueError as exc:  # a number over 4,300 digits
+        result.incidents.append(Incident("RPT-JSON-SYNTAX", str(exc), file, line))
+        return
     incidents, doc = validate_record(
         record, schema, file=file, line=line, raw=raw, expected_layer=expected_layer, annotator=annotator
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportedly.document import Document, atomic_write_text
+from reportedly.names import join_inside
 from reportedly.schema import Schema
 from reportedly.view.compare import compare
 from reportedly.view.html import document_html
@@ -36,7 +37,7 @@ def write_worst_views(
     links = []
     for f1, doc_id, doc, other in sorted(scored, key=lambda row: (row[0], row[1]))[:limit]:
         href = f"docs/{doc_id}.html"
-        atomic_write_text(folder / href, document_html(doc, schema, vs=other))
+        atomic_write_text(join_inside(folder, "docs", f"{doc_id}.html"), document_html(doc, schema, vs=other))
         comparison = compare(doc, other)
         links.append(
             DocumentLink(

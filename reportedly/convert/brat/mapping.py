@@ -4,7 +4,6 @@ role -> relation, read from a small YAML file (bundled: ``reportedly``, ``attrib
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -19,7 +18,6 @@ from reportedly.schema import Schema
 
 Discontinuous = Literal["error", "merge", "skip"]
 DISCONTINUOUS_POLICIES: tuple[str, ...] = ("error", "merge", "skip")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 ID_NOTE = "reportedly:id="
 BUNDLED_DIR = "mappings"
 

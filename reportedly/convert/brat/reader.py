@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.convert.brat.events import References, relations_of
-from reportedly.convert.brat.mapping import ID_NOTE, ID_PATTERN, BratMapping, Discontinuous
+from reportedly.convert.brat.mapping import ID_NOTE, BratMapping, Discontinuous
 from reportedly.convert.brat.parse import Ann, parse_ann
 from reportedly.convert.issues import Issue
 from reportedly.document import Document, Relation, Span, sorted_spans
+from reportedly.names import NAME_PATTERN as ID_PATTERN
 from reportedly.schema import Schema
 
 # --- .ann -> document -------------------------------------------------------------------------

@@ -6,11 +6,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from reportedly.convert.brat.mapping import ID_NOTE, ID_PATTERN, BratMapping
+from reportedly.convert.brat.mapping import ID_NOTE, BratMapping
 from reportedly.convert.brat.reader import ann_to_document
 from reportedly.convert.issues import Issue
 from reportedly.document import Document, sorted_spans
 from reportedly.incidents import ReportedlyError
+from reportedly.names import NAME_PATTERN as ID_PATTERN
 from reportedly.schema import Schema
 
 # --- document -> .ann -------------------------------------------------------------------------

@@ -49,7 +49,6 @@ from reportedly.convert.labelstudio.from_studio import (
 )
 from reportedly.convert.labelstudio.problems import (
     DOC_ID_KEY,
-    DOC_ID_PATTERN,
     META_KEY,
     METHOD_FROM_ANNOTATION,
     METHOD_FROM_PREDICTION,
@@ -74,7 +73,6 @@ from reportedly.incidents import ReportedlyError
 
 __all__ = [
     "DOC_ID_KEY",
-    "DOC_ID_PATTERN",
     "META_KEY",
     "METHOD_FROM_ANNOTATION",
     "METHOD_FROM_PREDICTION",

@@ -16,7 +16,6 @@ from typing import Any
 from reportedly.convert.labelstudio.from_studio import results_to_document, task_document
 from reportedly.convert.labelstudio.problems import (
     _SLUG,
-    DOC_ID_PATTERN,
     METHOD_FROM_ANNOTATION,
     METHOD_FROM_PREDICTION,
     METHOD_INDEPENDENT,
@@ -26,6 +25,8 @@ from reportedly.convert.labelstudio.problems import (
 )
 from reportedly.document import Document, atomic_write_text, dumps_document
 from reportedly.incidents import Incident, ReportedlyError, Severity
+from reportedly.names import is_valid_name, join_inside
+from reportedly.outputs import write_files as write_all
 from reportedly.schema import Schema
 from reportedly.validate import Role, check_document
 
@@ -321,19 +322,22 @@ def write_layers(
     if state_path is not None and state_path.exists():
         try:
             loaded = json.loads(state_path.read_text(encoding="utf-8"))
-            state = dict(loaded.get("layers", {})) if isinstance(loaded, dict) else {}
-        except (OSError, json.JSONDecodeError):
+            layers = loaded.get("layers", {}) if isinstance(loaded, dict) else {}
+            state = {k: v for k, v in layers.items() if isinstance(v, str)} if isinstance(layers, dict) else {}
+        except (OSError, ValueError, RecursionError):  # a damaged state only costs the "edited here" check
             state = {}
     before = dict(state)
+    _refuse_duplicates(conversion.layers)
+    planned: dict[tuple[str, ...], str] = {}
     for layer in conversion.layers:
         where = f"task {layer.task_id}, annotation {layer.annotation_id} ({layer.annotator}, document {layer.doc_id})"
         if layer.document is None:
             result.failed.append(where)
             continue
-        if not re.match(DOC_ID_PATTERN, layer.doc_id) or not re.match(DOC_ID_PATTERN, layer.annotator):
+        if not is_valid_name(layer.doc_id) or not is_valid_name(layer.annotator):
             result.failed.append(f"{where}: the annotator or document id cannot be a file name")
             continue
-        path = Path(out) / layer.annotator / f"{layer.doc_id}.json"
+        path = join_inside(Path(out), layer.annotator, f"{layer.doc_id}.json")
         # the conversion admits only the schema's labels, attributes, values and relations, and writes
         # the provenance itself: what is left to check is the document's own consistency
         result.incidents += [
@@ -350,12 +354,31 @@ def write_layers(
             if not force and state.get(key) != _digest(current):
                 result.kept_local.append(path)
                 continue
-        atomic_write_text(path, content)
+        planned[(layer.annotator, f"{layer.doc_id}.json")] = content
         state[key] = _digest(content)
         result.written.append(path)
+    if planned:  # every layer or none, with the folder locked against a second pull
+        write_all(Path(out), planned)
     if state_path is not None and state != before:
         atomic_write_text(state_path, json.dumps({"layers": dict(sorted(state.items()))}, indent=2) + "\n")
     return result
+
+
+def _refuse_duplicates(layers: Sequence[Any]) -> None:
+    """Two tasks with one doc_id, or two users mapped to one annotator, would write one file twice,
+    and one layer would silently replace the other: refuse before writing, naming both."""
+    seen: dict[tuple[str, str], str] = {}
+    clashes = []
+    for layer in layers:
+        where = f"task {layer.task_id}, annotation {layer.annotation_id}"
+        key = (layer.annotator, layer.doc_id)
+        if key in seen:
+            message = f"{where} and {seen[key]} both give annotator {key[0]!r} a layer of document {key[1]!r}"
+            clashes.append(Incident("RPT-DUPLICATE-INPUT", message, doc_id=key[1]))
+        else:
+            seen[key] = where
+    if clashes:
+        raise ReportedlyError(clashes)
 
 
 def convert_export(

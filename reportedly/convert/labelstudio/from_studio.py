@@ -8,6 +8,7 @@ from typing import Any
 from reportedly.convert.labelstudio.problems import DOC_ID_KEY, META_KEY, Problem, Where, vocabulary_of
 from reportedly.document import Document, Relation, Span, codepoint_offset_from_utf16, sorted_spans
 from reportedly.incidents import Severity
+from reportedly.names import is_valid_name
 from reportedly.schema import LABELS_NAME, TEXT_NAME, Schema
 
 # --- Label Studio -> ours ---------------------------------------------------------------------
@@ -29,6 +30,8 @@ def task_document(task: Mapping[str, Any]) -> tuple[Document | None, list[Proble
                 "RPT-LS-TASK-ID", f"task data has no {DOC_ID_KEY!r} (imported outside reportedly?); named {doc_id}"
             )
         )
+    if not is_valid_name(doc_id):  # it becomes a file name: THE id rule
+        return None, [*problems, where.problem("RPT-ID-INVALID", f"task doc_id {doc_id!r} cannot be a file name")]
     meta = data.get(META_KEY)
     return Document(id=doc_id, text=data[TEXT_NAME], meta=dict(meta) if isinstance(meta, Mapping) else {}), problems
 

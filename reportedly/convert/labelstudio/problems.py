@@ -16,7 +16,6 @@ METHOD_INDEPENDENT = "Label Studio annotation (independent pass)"
 METHOD_FROM_PREDICTION = "model pre-annotation corrected in Label Studio"
 METHOD_FROM_ANNOTATION = "Label Studio annotation started from another annotation (not independent)"
 _SLUG = re.compile(r"[^a-z0-9._-]+")
-DOC_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"  # what can be a file name
 
 
 @dataclass(frozen=True)

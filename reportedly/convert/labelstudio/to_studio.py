@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.convert.labelstudio.exports import ConfigCheck
-from reportedly.convert.labelstudio.problems import DOC_ID_KEY, DOC_ID_PATTERN, META_KEY, vocabulary_of
+from reportedly.convert.labelstudio.problems import DOC_ID_KEY, META_KEY, vocabulary_of
 from reportedly.document import Document, sorted_spans
 from reportedly.incidents import ReportedlyError
+from reportedly.names import is_valid_name
 from reportedly.schema import LABELS_NAME, TEXT_NAME, Schema
 from reportedly.validate import Role, check_document
 
@@ -166,7 +167,7 @@ def read_inputs(paths: Iterable[Path]) -> list[Document]:
                 docs.append(read_document(path))
         except OSError as exc:
             raise ReportedlyError.of("RPT-PATH-MISSING", f"{path}: {exc.strerror or exc}") from None
-    bad = [doc.id for doc in docs if not re.match(DOC_ID_PATTERN, doc.id)]
+    bad = [doc.id for doc in docs if not is_valid_name(doc.id)]
     if bad:
         message = f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')"
         raise ReportedlyError.of("RPT-STUDIO-PUSH", message)
