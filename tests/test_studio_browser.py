@@ -282,7 +282,13 @@ def test_screenshot_of_the_labeling_interface(
         browser.open(f"{studio.url}/projects/{project_id}/data?task={task_id}", dict(person.http.cookies))
         browser.wait_for(f"document.querySelectorAll('.htx-highlight').length >= {len(doc.spans)}")
         first_source = next(n for n, s in enumerate(sorted_spans(doc.spans), 1) if s.label == "SOURCE")
-        browser.evaluate(f"({CLICK})('.lsf-outliner-item__content', '{first_source}')")
+        # the outliner can mount after the highlights: a click before it exists would select nothing
+        browser.wait_for(
+            "Array.from(document.querySelectorAll('.lsf-outliner-item__content'))"
+            f".some(e => e.textContent.trim().startsWith('{first_source}'))",
+            timeout=180.0,
+        )
+        assert browser.evaluate(f"({CLICK})('.lsf-outliner-item__content', '{first_source}')")
         # the editor mounts the attribute panel slowly on a loaded 2-core machine
         browser.wait_for("document.querySelectorAll('.lsf-choices:not(.lsf-choices_hidden)').length", timeout=180.0)
         # the Relations tab lists the relations; its "Hide all" keeps their arrows off the text
