@@ -50,15 +50,15 @@ def find(words: list[str], table: dict[tuple[str, ...], str], lo: int = 0, hi: i
     hi = len(words) if hi is None else hi
     starts = _first_words(table)
     found: list[Match] = []
-    i = lo
-    while i < hi:
-        longest = starts.get(words[i], 0)
-        for size in range(min(longest, hi - i), 0, -1):
+    taken_until = lo  # a match covers words up to here; no match starts inside it
+    # most words start no phrase: find the few that do in one pass, then try only those
+    for i in [j for j in range(lo, hi) if words[j] in starts]:
+        if i < taken_until:
+            continue
+        for size in range(min(starts[words[i]], hi - i), 0, -1):
             kind = table.get(tuple(words[i : i + size]))
             if kind is not None:
                 found.append(Match(i, i + size - 1, kind))
-                i += size
+                taken_until = i + size
                 break
-        else:
-            i += 1
     return found

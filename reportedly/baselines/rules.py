@@ -117,6 +117,10 @@ class _Builder:
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
         self.counts: dict[str, int] = {}
+        # per label: spans by offsets, and in order of creation (only spans of one label may clash)
+        self._by_offsets: dict[tuple[str, int, int], Span] = {}
+        self._by_label: dict[str, list[Span]] = {}
+        self._related: set[Relation] = set()
 
     def span(self, label: str, start: int, end: int, **attrs: str) -> Span | None:
         while start < end and self.text[start].isspace():
@@ -125,23 +129,26 @@ class _Builder:
             end -= 1
         if start >= end:
             return None
-        for other in self.spans:
-            if other.label == label and (other.start, other.end) == (start, end):
-                return other
-            if other.label == label and (
-                other.start < start < other.end < end or start < other.start < end < other.end
-            ):
+        same = self._by_offsets.get((label, start, end))
+        if same is not None:
+            return same
+        same_label = self._by_label.setdefault(label, [])
+        for other in same_label:
+            if other.start < start < other.end < end or start < other.start < end < other.end:
                 return None  # spans of one label never cross
         prefix = {"CUE": "U"}.get(label, label[0])
         self.counts[prefix] = self.counts.get(prefix, 0) + 1
         made = Span(f"{prefix}{self.counts[prefix]}", label, start, end, self.text[start:end], attrs)
         self.spans.append(made)
+        same_label.append(made)
+        self._by_offsets[(label, start, end)] = made
         return made
 
     def relate(self, label: str, head: Span | None, tail: Span | None) -> None:
         if head is not None and tail is not None and head.id != tail.id:
             relation = Relation(label, head.id, tail.id)
-            if relation not in self.relations:
+            if relation not in self._related:
+                self._related.add(relation)
                 self.relations.append(relation)
 
 
