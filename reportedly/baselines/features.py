@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -72,10 +72,13 @@ class Tokenized:
 
     @cached_property
     def cue_distance(self) -> list[str]:
-        cue_positions = [i for i, tag in enumerate(self.lexicon) if tag == "cue"]
+        cues_in_sentence: dict[int, list[int]] = {}
+        for i, tag in enumerate(self.lexicon):
+            if tag == "cue":
+                cues_in_sentence.setdefault(self.sentence_of[i], []).append(i)
         out = []
         for i in range(len(self.words)):
-            same = [c for c in cue_positions if self.sentence_of[c] == self.sentence_of[i]]
+            same = cues_in_sentence.get(self.sentence_of[i], [])
             if not same:
                 out.append("none")
                 continue
@@ -85,10 +88,16 @@ class Tokenized:
             out.append(f"{'before' if gap < 0 else 'after'}:{bucket}")
         return out
 
+    @cached_property
+    def _token_bounds(self) -> tuple[list[int], list[int]]:
+        return [s for s, _ in self.offsets], [e for _, e in self.offsets]
+
     def token_span(self, span: Span) -> tuple[int, int] | None:
-        """First and last token overlapping ``span`` (None when it covers no token)."""
-        inside = [i for i, (s, e) in enumerate(self.offsets) if s < span.end and span.start < e]
-        return (inside[0], inside[-1]) if inside else None
+        """First and last token overlapping ``span`` (None when it covers no token); tokens are in
+        order and never overlap, so both ends are found by bisection."""
+        starts, ends = self._token_bounds
+        first, last = bisect_right(ends, span.start), bisect_left(starts, span.end) - 1
+        return (first, last) if first <= last else None
 
 
 def token_features(t: Tokenized, i: int) -> dict[str, str | float | bool]:
