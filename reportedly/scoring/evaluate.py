@@ -175,11 +175,7 @@ def _prediction_set(
     predicted: Predicted, texts: dict[str, str], system: str | None, schema: Schema | None = None
 ) -> PredictionSet:
     if isinstance(predicted, PredictionSet):
-        return (
-            predicted
-            if system is None
-            else PredictionSet(predicted.documents, system, predicted.source, predicted.locations)
-        )
+        return predicted if system is None else replace(predicted, system=system)
     if isinstance(predicted, str | Path):
         return load_predictions(Path(predicted), texts, system=system, schema=schema)
     problems: list[Incident] = []
@@ -248,10 +244,12 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
         )
     n_docs, tracks, schema = len(shared.gold), shared.tracks, shared.schema
     locate = _locator(predictions, shared.gold)
+    # predictions read from files were checked as they were read; check each document once
+    checked = predictions.checked_with is shared.full_schema
     problems = [
         incident
         for d, doc in enumerate(aligned)
-        if doc is not None
+        if doc is not None and not checked
         for incident in check_document(doc, shared.full_schema, Role.PREDICTION, place=_place(locate(d)))
         if incident.is_error
     ]

@@ -39,6 +39,7 @@ class PredictionSet:
     system: str
     source: str
     locations: Mapping[str, tuple[str, int | None]] | None  # document id -> (file, line); None: in memory
+    checked_with: Schema | None = None  # every record passed the one record check with this schema
 
 
 def load_gold(path: Path, *, split: str = "test", schema: Schema | None = None) -> GoldSet:
@@ -199,7 +200,7 @@ def _load_predictions(
     if problems:
         raise ReportedlyError(problems)
     name = system or (systems.most_common(1)[0][0] if systems else path.stem)
-    return PredictionSet(tuple(documents), name, str(path), locations)
+    return PredictionSet(tuple(documents), name, str(path), locations, schema)
 
 
 def _first_difference(a: str, b: str) -> int:

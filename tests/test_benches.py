@@ -1,0 +1,38 @@
+"""The benchmark scripts under eval/bench/ still run: each on a tiny workload, in a subprocess,
+checking the agreement it reports and the ratio lines it ends with (never a timing)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "eval" / "bench"
+
+
+def test_the_scoring_bench_agrees_with_nervaluate_and_prints_its_ratios() -> None:
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "scoring.py"), "--docs", "40", "--spans", "8", "--repeat", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = run.stdout.strip().splitlines()
+    assert "MISMATCH" not in run.stdout
+    assert re.search(r"counts agree \(\d+ schemes x micro \+ 4 labels\): yes", run.stdout)
+    assert re.fullmatch(r"eval_vs_parse=\d+\.\d\d", lines[-2])
+    assert re.fullmatch(r"speedup_vs_nervaluate=\d+\.\d", lines[-1])
+
+
+def test_the_prediction_bench_measures_rules_on_one_and_two_processes() -> None:
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "predict.py"), "--systems", "rules", "--repeat", "1", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^rules +\d+ docs \(\d+ words\) in [\d.]+ s: [\d.]+ docs/s", run.stdout, re.M)
+    assert re.search(r"^rules_speed_vs_rules=1\.000 rules:jobs2_speed_vs_rules=\d+\.\d{3}$", run.stdout, re.M)
