@@ -16,6 +16,7 @@ from reportedly.cli import predict as _predict  # noqa: F401
 from reportedly.cli import publish as _publish  # noqa: F401
 from reportedly.cli import studio as _studio  # noqa: F401
 from reportedly.cli import studio_backend as _studio_backend  # noqa: F401
+from reportedly.cli import studio_files as _studio_files  # noqa: F401
 from reportedly.cli.app import app
 
 __all__ = ["app", "main"]

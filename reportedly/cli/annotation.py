@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema
-from reportedly.corpus import Layers, read_layers
+from reportedly.cli.app import DEFAULT_SCHEMA, HelpGroup, SchemaOption, app, console, error_code, fail, open_schema
 from reportedly.generated import update, update_section
 from reportedly.incidents import ReportedlyError
+
+if TYPE_CHECKING:
+    from reportedly.corpus import Layers
 
 AGREEMENT_SECTION = "agreement"
 
@@ -25,7 +27,10 @@ class AverageOption(StrEnum):
 
 
 adjudicate_app = typer.Typer(
-    help="Merge layers, list disagreements, apply adjudication decisions.", no_args_is_help=True, rich_markup_mode=None
+    cls=HelpGroup,
+    help="Merge layers, list disagreements, apply adjudication decisions.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(adjudicate_app, name="adjudicate")
 
@@ -81,6 +86,8 @@ def agree(
 
 
 def read_layers_or_fail(root: Path, annotators: list[str] | None) -> Layers:
+    from reportedly.corpus import read_layers
+
     try:
         return read_layers(root, annotators)
     except (ReportedlyError, OSError) as exc:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.text import Text
 from typer._click.core import Context
 from typer._click.exceptions import ClickException
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
@@ -37,7 +37,18 @@ def _coded(exc: BaseException) -> tuple[str, str]:
     return "RPT-INTERNAL", f"{type(exc).__name__}: {exc}"
 
 
-class _GuardedGroup(TyperGroup):
+class HelpGroup(TyperGroup):
+    """A command group whose ``--help``, when not given, is False rather than None: Typer builds a pydantic
+    adapter to coerce the None, and importing pydantic cost every subcommand's ``--help`` 0.1 s."""
+
+    def get_help_option(self, ctx: Context) -> TyperOption | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.default = False
+        return option
+
+
+class _GuardedGroup(HelpGroup):
     """The top group: whatever escapes a command becomes one coded error line, never a traceback
     (``REPORTEDLY_DEBUG=1`` shows the traceback of an unexpected one)."""
 
@@ -63,7 +74,7 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: rich's help renderer costs a third of `reportedly --help`
 )
 schema_app = typer.Typer(
-    help="The annotation schema and its generated views.", no_args_is_help=True, rich_markup_mode=None
+    cls=HelpGroup, help="The annotation schema and its generated views.", no_args_is_help=True, rich_markup_mode=None
 )
 app.add_typer(schema_app, name="schema")
 

@@ -9,14 +9,16 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.annotation import read_layers_or_fail
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, HelpGroup, SchemaOption, app, console, error_code, fail, open_schema
 from reportedly.document import Document, atomic_write_text, dumps_document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError
 from reportedly.names import check_name
 
 AUDIT_SECTION = "audit"
-audit_app = typer.Typer(help="The blind audit of the gold: differences, decisions, error rates.", no_args_is_help=True)
+audit_app = typer.Typer(
+    cls=HelpGroup, help="The blind audit of the gold: differences, decisions, error rates.", no_args_is_help=True
+)
 app.add_typer(audit_app, name="audit")
 
 GoldOption = Annotated[

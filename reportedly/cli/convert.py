@@ -10,42 +10,40 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, error_code, fail, open_schema
-from reportedly.convert.brat import (
-    DISCONTINUOUS_POLICIES,
-    BratMapping,
-    bundled_mappings,
-    export_brat,
-    import_brat_folder,
-    load_mapping,
+from reportedly.cli.app import (
+    DEFAULT_SCHEMA,
+    HelpGroup,
+    SchemaOption,
+    app,
+    console,
+    err_console,
+    error_code,
+    fail,
+    open_schema,
 )
-from reportedly.convert.conll import export_conll, import_conll
+from reportedly.convert.bundled import bundled_mappings
 from reportedly.convert.issues import Issue
-from reportedly.convert.output import (
-    Placed,
-    check_before_writing,
-    document_files,
-    output_root,
-    provenance_for,
-    write_files,
-)
-from reportedly.convert.plain import import_texts
-from reportedly.convert.strings import align_quote_files
-from reportedly.corpus import Corpus
 from reportedly.document import Document, dumps_document, read_documents
 from reportedly.incidents import Incident, ReportedlyError, Severity
-from reportedly.manifest import MANIFEST, manifest_text, scope_of
-from reportedly.quotes import DEFAULT_FUZZY_THRESHOLD
 from reportedly.schema import Schema
-from reportedly.validate import Role, check_document
+
+# the converters are imported where they are used, so that `--help` loads none of them
+if TYPE_CHECKING:
+    from reportedly.convert.brat import BratMapping
+    from reportedly.convert.output import Placed
+
+DEFAULT_FUZZY_THRESHOLD = 85.0  # reportedly.quotes' default (it imports rapidfuzz: not at --help)
 
 convert_app = typer.Typer(
-    help="Convert between reportedly documents and other formats.", no_args_is_help=True, rich_markup_mode=None
+    cls=HelpGroup,
+    help="Convert between reportedly documents and other formats.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 app.add_typer(convert_app, name="convert")
 
@@ -78,6 +76,8 @@ def _read(path: Path, what: str) -> list[Document]:
 
 
 def _mapping(name: str, schema: Schema) -> BratMapping:
+    from reportedly.convert.brat import load_mapping
+
     try:
         return load_mapping(name, schema)
     except ReportedlyError as exc:
@@ -87,6 +87,8 @@ def _mapping(name: str, schema: Schema) -> BratMapping:
 
 def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
     """Check documents about to be written; print every incident; stop on errors."""
+    from reportedly.convert.output import check_before_writing
+
     checked = check_before_writing(placed, schema, **options)
     for incident in checked.incidents:
         _print_incident(incident)
@@ -101,6 +103,8 @@ def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
 
 
 def _write(files: Mapping[Path, str], *, overwrite: bool, out: Path, single: bool = False) -> int:
+    from reportedly.convert.output import output_root, write_files
+
     root, lock = (out.parent, False) if single else output_root(out)
     try:
         return write_files(files, overwrite=overwrite, root=root, lock=lock)
@@ -113,6 +117,8 @@ def _write(files: Mapping[Path, str], *, overwrite: bool, out: Path, single: boo
 def _provenance(
     schema: Schema, annotator: str | None, method: str | None, system: str | None, default_method: str
 ) -> dict[str, Any]:
+    from reportedly.convert.output import provenance_for
+
     try:
         return provenance_for(schema, annotator=annotator, method=method, system=system, default_method=default_method)
     except ReportedlyError as exc:
@@ -164,6 +170,10 @@ def convert_strings(
     Example: reportedly convert strings quotes/a1.jsonl --texts corpus/documents --annotator a1
     --method "independent pass" --out corpus/layers/a1
     """
+    from reportedly.convert.output import document_files
+    from reportedly.convert.strings import align_quote_files
+    from reportedly.validate import Role
+
     if annotator is not None and not method:
         raise fail("--annotator needs --method (e.g. 'independent pass')", "RPT-CLI-OPTION")
     if mode not in ("strict", "order"):
@@ -242,6 +252,10 @@ def brat_import(
     Example: reportedly convert brat-import brat/ --out corpus/layers --mapping attribution
     --discontinuous merge --allow-missing-attrs
     """
+    from reportedly.convert.brat import DISCONTINUOUS_POLICIES, import_brat_folder
+    from reportedly.corpus import Corpus
+    from reportedly.manifest import MANIFEST, manifest_text, scope_of
+
     if discontinuous not in DISCONTINUOUS_POLICIES:
         raise fail(f"--discontinuous must be one of {', '.join(DISCONTINUOUS_POLICIES)}", "RPT-CLI-OPTION")
     if not folder.is_dir():
@@ -308,6 +322,8 @@ def brat_export(
 
     Example: reportedly convert brat-export corpus/layers/a1 corpus/layers/a2 --by-annotator --out brat/
     """
+    from reportedly.convert.brat import export_brat
+
     schema = open_schema(schema_path)
     brat_mapping = _mapping(mapping, schema)
     documents = [doc for path in inputs for doc in _read(path, "documents")]
@@ -336,6 +352,9 @@ def conll_export(
 
     Example: reportedly convert conll-export corpus/documents --out corpus.conll --label SOURCE --label CUE
     """
+    from reportedly.convert.conll import export_conll
+    from reportedly.validate import Role, check_document
+
     schema = open_schema(schema_path)
     labels = label or list(schema.label_names)
     unknown = sorted(set(labels) - set(schema.label_names))
@@ -390,6 +409,9 @@ def conll_import(
     Example: reportedly convert conll-import tagger-output.conll --texts corpus/documents --system my-crf
     --out preds.jsonl
     """
+    from reportedly.convert.conll import import_conll
+    from reportedly.convert.output import document_files
+
     schema = open_schema(schema_path)
     provenance = _provenance(schema, annotator, method, system, "imported from CoNLL BIO")
     sources = {doc.id: doc for doc in _read(texts, "texts")} if texts is not None else None
@@ -448,6 +470,9 @@ def convert_text(
 
     Example: reportedly convert text inbox/ --meta genre=wire --meta topic=defense --id-prefix new- --out new.jsonl
     """
+    from reportedly.convert.output import document_files
+    from reportedly.convert.plain import import_texts
+
     pairs = {}
     for item in meta or []:
         key, sep, value = item.partition("=")

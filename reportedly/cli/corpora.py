@@ -9,14 +9,13 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, err_console, fail, open_schema
 from reportedly.cli.convert import OverwriteOption, _check, _stop_on_errors, _write, convert_app
-from reportedly.convert.output import document_files
-from reportedly.convert.uncertainty import SKIP, import_uncertainty_xml, normal_type
-from reportedly.manifest import MANIFEST, manifest_text, scope_of
 from reportedly.schema import Schema
 
 
 def cue_overrides(items: list[str] | None, schema: Schema) -> dict[str, str]:
     """``--cue TYPE=VALUE`` options: VALUE is a hedge_type of the schema or ``skip``."""
+    from reportedly.convert.uncertainty import SKIP, normal_type
+
     values = schema.attribute("hedge_type").value_names
     overrides: dict[str, str] = {}
     for item in items or []:
@@ -48,6 +47,10 @@ def uncertainty_xml(
 
     Example: reportedly convert uncertainty-xml wiki.xml --out gold/szeged-wiki --cue hypo_dynamic=skip
     """
+    from reportedly.convert.output import document_files
+    from reportedly.convert.uncertainty import import_uncertainty_xml
+    from reportedly.manifest import MANIFEST, manifest_text, scope_of
+
     schema = open_schema(schema_path)
     overrides = cue_overrides(cue, schema)
     try:

@@ -9,15 +9,10 @@ from typing import Annotated
 import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, error_code, fail, open_schema, schema_app
-from reportedly.corpus import Corpus, is_corpus
 from reportedly.document import Document, read_documents
 from reportedly.generated import update_section
 from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT
-from reportedly.splits import write_splits
-from reportedly.stats import corpus_stats, stats_markdown
-from reportedly.validate import validate_paths
-from reportedly.views import build_schema_views
 
 DEFAULT_CORPUS = Path("corpus")
 STATISTICS_SECTION = "statistics"
@@ -37,6 +32,8 @@ def validate(
 
     Example: reportedly validate corpus tests/fixtures/valid/minimal.json --format json
     """
+    from reportedly.validate import validate_paths
+
     if output_format not in ("text", "json"):
         raise fail(f"--format must be text or json, not {output_format!r}", "RPT-CLI-OPTION")
     schema = open_schema(schema_path)
@@ -98,6 +95,8 @@ def schema_build(
 
     Example: reportedly schema build --check
     """
+    from reportedly.views import build_schema_views
+
     root = project_root(root)
     if schema_path == DEFAULT_SCHEMA:  # the project's own schema, not the installed package's
         schema_path = root / "schema" / "schema.yaml"
@@ -148,6 +147,9 @@ def stats(
 
     Example: reportedly stats corpus work/new-texts --diversity
     """
+    from reportedly.corpus import Corpus, is_corpus
+    from reportedly.stats import corpus_stats, stats_markdown
+
     schema = open_schema(schema_path)
     sources = paths or [DEFAULT_CORPUS]
     by_id: dict[str, Document] = {}
@@ -195,6 +197,9 @@ def splits(
 
     Example: reportedly splits corpus --check
     """
+    from reportedly.corpus import Corpus, is_corpus
+    from reportedly.splits import write_splits
+
     if not is_corpus(corpus):  # a mistyped path must not get a fresh, empty splits/ folder
         code = "RPT-PATH-KIND" if corpus.exists() else "RPT-PATH-MISSING"
         raise fail(f"{corpus} is not a corpus folder (it has no documents/ folder)", code)

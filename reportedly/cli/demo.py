@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console
 from reportedly.cli.corpus import DEFAULT_CORPUS, schema_build, stats, validate
@@ -40,6 +39,8 @@ def demo(
     stats(paths=[corpus], readme=None, check=False, diversity=False, strict=False, schema_path=schema_path)
     console.rule("4. the rules baseline on the test split")
     # the scorer and the rules system pull in numpy and spaCy: import them when the demo runs
+    from rich.table import Table
+
     from reportedly.baselines.rules import predict
     from reportedly.scoring.evaluate import evaluate
     from reportedly.scoring.html import to_html

@@ -9,7 +9,8 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, fail, open_schema
 from reportedly.generated import update
-from reportedly.leaderboard import RESAMPLES, build, render
+
+RESAMPLES = 10_000  # reportedly.leaderboard's default (it loads the scorer's results: not at --help)
 
 
 @app.command()
@@ -28,6 +29,8 @@ def leaderboard(
 
     Example: reportedly leaderboard --check
     """
+    from reportedly.leaderboard import build, render
+
     schema = open_schema(schema_path)
     if not predictions.is_dir():
         kind = "is a file, not a folder" if predictions.exists() else "does not exist"

@@ -9,8 +9,9 @@ import typer
 
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, fail, open_schema
 from reportedly.incidents import ReportedlyError
-from reportedly.publish import publish, push_to_hub
-from reportedly.publish.corpus import DATASET_URL
+
+# reportedly.publish's default (it loads the card, parquet and Croissant writers: not at --help)
+DATASET_URL = "https://huggingface.co/datasets/reportedly/reportedly"
 
 
 @app.command("publish")
@@ -51,6 +52,8 @@ def publish_command(
 
     Example: reportedly publish --out dist/huggingface --overwrite --readme corpus/README.md
     """
+    from reportedly.publish import publish, push_to_hub
+
     schema = open_schema(schema_path)
     if url is None:
         url = f"https://huggingface.co/datasets/{push_to_hub_repo}" if push_to_hub_repo else DATASET_URL

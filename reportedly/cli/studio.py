@@ -1,30 +1,41 @@
-"""``reportedly studio serve|stop|status|setup|invite|push|pull`` and ``reportedly convert labelstudio``."""
+"""``reportedly studio serve|stop|status|setup|invite|push|pull`` (``convert labelstudio``: :mod:`.studio_files`)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from reportedly.cli import studio_rounds
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, app, console, err_console, error_code, fail, open_schema
-from reportedly.cli.convert import convert_app
+from reportedly.cli.app import (
+    DEFAULT_SCHEMA,
+    HelpGroup,
+    SchemaOption,
+    app,
+    console,
+    err_console,
+    error_code,
+    fail,
+    open_schema,
+)
 from reportedly.cli.studio_rounds import DbOption, LocalBackendOption, RoundOption
-from reportedly.convert import labelstudio
-from reportedly.convert.labelstudio import Problem
 from reportedly.corpus import Corpus
-from reportedly.document import atomic_write_text, read_jsonl
+from reportedly.document import read_jsonl
 from reportedly.incidents import ReportedlyError, Severity
 from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
-from reportedly.studio import client as studio_client
-from reportedly.studio import server as studio_server
 from reportedly.studio.database import parse_database
-from reportedly.studio.server import StudioPaths, mask
+from reportedly.studio.defaults import DEFAULT_DIR, DEFAULT_PROJECT
+
+# the Label Studio client, server and converters are imported where they are used: not at --help
+if TYPE_CHECKING:
+    from reportedly.convert import labelstudio
+    from reportedly.convert.labelstudio import Problem
+    from reportedly.studio import client as studio_client
 
 studio_app = typer.Typer(
+    cls=HelpGroup,
     help="Annotation sessions in a local Label Studio: serve, setup, push, pull (see README.md, 'Annotation session').",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -56,6 +67,8 @@ def _studio_fail(exc: ReportedlyError) -> typer.Exit:
 
 def _read_config(path: Path, schema: Schema) -> str:
     """The labeling config file, checked fresh against the schema (pull reads results by the schema)."""
+    from reportedly.studio import client as studio_client
+
     if not path.exists():
         raise fail(f"{path} does not exist; run `reportedly schema build`", "RPT-STUDIO-CONFIG")
     config = path.read_text(encoding="utf-8")
@@ -65,6 +78,9 @@ def _read_config(path: Path, schema: Schema) -> str:
 
 
 def _connect(root: Path, url: str | None) -> studio_client.Connection:
+    from reportedly.studio import client as studio_client
+    from reportedly.studio.server import StudioPaths
+
     paths = StudioPaths(root)
     try:
         settings = studio_client.resolve_settings(paths, url=url)
@@ -117,7 +133,7 @@ def _report_layers(result: labelstudio.WriteResult, out: Path) -> None:
 
 @studio_app.command("serve")
 def studio_serve(
-    root: DirOption = studio_server.DEFAULT_DIR,
+    root: DirOption = DEFAULT_DIR,
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (the next free one when busy).")] = 8080,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the server to answer.")] = 300.0,
     db: DbOption = None,
@@ -127,6 +143,9 @@ def studio_serve(
 
     Example: reportedly studio serve --db postgresql://labelstudio@127.0.0.1:5432/labelstudio
     """
+    from reportedly.studio import server as studio_server
+    from reportedly.studio.server import StudioPaths, mask
+
     paths = StudioPaths(root)
     try:
         result = studio_server.serve(
@@ -157,11 +176,14 @@ def studio_serve(
 
 
 @studio_app.command("stop")
-def studio_stop(root: DirOption = studio_server.DEFAULT_DIR, round_name: RoundOption = None) -> None:
+def studio_stop(root: DirOption = DEFAULT_DIR, round_name: RoundOption = None) -> None:
     """Stop the Label Studio that `studio serve` started from this folder (by its pid), or a round's servers.
 
     Example: reportedly studio stop
     """
+    from reportedly.studio import server as studio_server
+    from reportedly.studio.server import StudioPaths
+
     if round_name:
         studio_rounds.stop(root, round_name)
         return
@@ -169,11 +191,14 @@ def studio_stop(root: DirOption = studio_server.DEFAULT_DIR, round_name: RoundOp
 
 
 @studio_app.command("status")
-def studio_status(root: DirOption = studio_server.DEFAULT_DIR, round_name: RoundOption = None) -> None:
+def studio_status(root: DirOption = DEFAULT_DIR, round_name: RoundOption = None) -> None:
     """Say whether the server of this folder runs, and where; with --round, each annotator's progress.
 
     Example: reportedly studio status --round r2
     """
+    from reportedly.studio import server as studio_server
+    from reportedly.studio.server import StudioPaths
+
     if round_name:
         studio_rounds.status(root, round_name)
         return
@@ -194,12 +219,12 @@ def studio_status(root: DirOption = studio_server.DEFAULT_DIR, round_name: Round
 
 @studio_app.command("setup")
 def studio_setup(
-    project: ProjectOption = studio_client.DEFAULT_PROJECT,
+    project: ProjectOption = DEFAULT_PROJECT,
     config_path: ConfigOption = DEFAULT_CONFIG,
     instructions: Annotated[Path, typer.Option(help="Annotator instructions (Markdown).")] = DEFAULT_INSTRUCTIONS,
     overlap: Annotated[int, typer.Option(help="Annotators per task (independent passes).")] = 2,
     url: UrlOption = None,
-    root: DirOption = studio_server.DEFAULT_DIR,
+    root: DirOption = DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
     round_name: RoundOption = None,
     annotators: Annotated[str | None, typer.Option(help="With --round: the annotators, a1,a2,a3.")] = None,
@@ -221,6 +246,8 @@ def studio_setup(
 
     Example: reportedly studio setup --round r2 --annotators a1,a2,a3
     """
+    from reportedly.studio import client as studio_client
+
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
     if not instructions.exists():
@@ -274,11 +301,13 @@ def _connect_backend(conn: studio_client.Connection, project_id: int, url: str) 
 
 
 @studio_app.command("invite")
-def studio_invite(url: UrlOption = None, root: DirOption = studio_server.DEFAULT_DIR) -> None:
+def studio_invite(url: UrlOption = None, root: DirOption = DEFAULT_DIR) -> None:
     """Print the sign-up link that lets annotators join (sign-up without it is off).
 
     Example: reportedly studio invite
     """
+    from reportedly.studio import client as studio_client
+
     conn = _connect(root, url)
     try:
         console.print(studio_client.invite_url(conn), highlight=False, soft_wrap=True)
@@ -317,10 +346,10 @@ def studio_push(
     ] = None,
     system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
     batch_size: Annotated[int, typer.Option(help="Tasks per import request.")] = 500,
-    project: ProjectOption = studio_client.DEFAULT_PROJECT,
+    project: ProjectOption = DEFAULT_PROJECT,
     config_path: ConfigOption = DEFAULT_CONFIG,
     url: UrlOption = None,
-    root: DirOption = studio_server.DEFAULT_DIR,
+    root: DirOption = DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
     round_name: RoundOption = None,
 ) -> None:
@@ -329,6 +358,9 @@ def studio_push(
     Example: reportedly studio push inbox/*.txt --predict rules
     """
     from rich.progress import Progress
+
+    from reportedly.convert import labelstudio
+    from reportedly.studio import client as studio_client
 
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
@@ -391,10 +423,10 @@ def studio_pull(
         list[str] | None,
         typer.Option(help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
     ] = None,
-    project: ProjectOption = studio_client.DEFAULT_PROJECT,
+    project: ProjectOption = DEFAULT_PROJECT,
     config_path: ConfigOption = DEFAULT_CONFIG,
     url: UrlOption = None,
-    root: DirOption = studio_server.DEFAULT_DIR,
+    root: DirOption = DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
     round_name: RoundOption = None,
 ) -> None:
@@ -402,6 +434,9 @@ def studio_pull(
 
     Example: reportedly studio pull --round r2 --out corpus/layers
     """
+    from reportedly.studio import client as studio_client
+    from reportedly.studio.server import StudioPaths
+
     schema = open_schema(schema_path)
     config = _read_config(config_path, schema)
     if round_name:
@@ -427,66 +462,3 @@ def studio_pull(
     _report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)
-
-
-# --- files, no server ---------------------------------------------------------------------------
-
-
-@convert_app.command("labelstudio")
-def convert_labelstudio(
-    exports: Annotated[list[Path], typer.Argument(help="Label Studio JSON export files (format 'JSON').")],
-    out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
-    force: Annotated[bool, typer.Option(help="Overwrite layers edited here since they were last written.")] = False,
-    annotator: Annotated[
-        list[str] | None,
-        typer.Option(help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
-    ] = None,
-    config_path: ConfigOption = DEFAULT_CONFIG,
-    root: DirOption = studio_server.DEFAULT_DIR,
-    schema_path: SchemaOption = DEFAULT_SCHEMA,
-) -> None:
-    """Label Studio JSON export files to annotation layers: the same conversion as `studio pull`.
-
-    Example: reportedly convert labelstudio project-1-at-2025-01-01.json --out corpus/layers
-    """
-    schema = open_schema(schema_path)
-    config = _read_config(config_path, schema) if config_path.exists() else None
-    mapping = _mapping(annotator)
-    tasks: list[Any] = []
-    try:
-        for path in exports:
-            data = labelstudio.read_export_file(path)
-            tasks += data if isinstance(data, list) else [data]
-    except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
-    conversion, _ = labelstudio.convert_export(tasks, schema, config, annotators=mapping)
-    result = labelstudio.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
-    _report_layers(result, out)
-    if result.has_errors:
-        raise typer.Exit(1)
-
-
-@convert_app.command("labelstudio-export")
-def convert_to_labelstudio(
-    inputs: Annotated[list[Path], typer.Argument(help="Corpus .json documents or folders, JSONL, or .txt files.")],
-    out: Annotated[Path, typer.Option(help="The task file to import in Label Studio (.json).")],
-    predictions: Annotated[Path | None, typer.Option(help="Prediction JSONL to include as pre-annotations.")] = None,
-    system: Annotated[str | None, typer.Option(help="System name (model_version); default: from the file.")] = None,
-    schema_path: SchemaOption = DEFAULT_SCHEMA,
-) -> None:
-    """Documents (and predictions) as a Label Studio task file: what `studio push` sends, for the UI's import.
-
-    Example: reportedly convert labelstudio-export corpus/documents --out tasks.json
-    """
-    schema = open_schema(schema_path)
-    try:
-        docs = labelstudio.read_inputs(inputs)
-    except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
-    preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
-    try:
-        tasks = labelstudio.tasks_payload(docs, schema, predictions=preds, system=system)
-    except ValueError as exc:
-        raise fail(str(exc), "RPT-LS-FORMAT") from None
-    atomic_write_text(out, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
-    console.print(f"{len(tasks)} task(s), {len(preds)} prediction(s) -> {out}", highlight=False)

@@ -9,8 +9,7 @@ import typer
 from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, fail, open_schema
 from reportedly.cli.studio import studio_app
 from reportedly.incidents import ReportedlyError
-from reportedly.studio import backend as studio_backend
-from reportedly.studio.server import mask
+from reportedly.studio.defaults import DEFAULT_BACKEND_PORT, SECRET_ENV
 
 
 @studio_app.command("backend")
@@ -18,9 +17,9 @@ def studio_backend_command(
     system: Annotated[
         str, typer.Argument(help="The system to serve: rules, crf, encoder or a model folder (reportedly.load_system).")
     ],
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = studio_backend.DEFAULT_BACKEND_PORT,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_BACKEND_PORT,
     host: Annotated[
-        str, typer.Option(help=f"Address to bind; beyond loopback, {studio_backend.SECRET_ENV} is required.")
+        str, typer.Option(help=f"Address to bind; beyond loopback, {SECRET_ENV} is required.")
     ] = "127.0.0.1",
     schema_path: SchemaOption = DEFAULT_SCHEMA,
 ) -> None:
@@ -29,6 +28,8 @@ def studio_backend_command(
     Example: reportedly studio backend rules --port 9090 & reportedly studio setup --backend http://127.0.0.1:9090
     """
     from reportedly.cli.predict import DEFAULT_CACHE, load_for_cli
+    from reportedly.studio import backend as studio_backend
+    from reportedly.studio.server import mask
 
     schema = open_schema(schema_path)
     secret = studio_backend.secret_from_env()

@@ -6,7 +6,7 @@ The commands in :mod:`reportedly.cli.studio` hand over here when ``--round`` is 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,8 +14,10 @@ from reportedly.cli.app import console, err_console, fail
 from reportedly.document import Document
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
-from reportedly.studio import rounds
 from reportedly.studio.database import DATABASE_ENV, Database, parse_database, round_database
+
+if TYPE_CHECKING:
+    from reportedly.studio import rounds  # it loads the Label Studio client: imported where used, not at --help
 
 ROUND_HELP = "An annotation round: one Label Studio server per annotator (see docs/annotation-team.md)."
 RoundOption = Annotated[str | None, typer.Option("--round", help=ROUND_HELP)]
@@ -61,6 +63,8 @@ def setup(
     description: str,
 ) -> None:
     """Start the round's servers (or find them running) and set up the same project on each."""
+    from reportedly.studio import rounds
+
     try:
         known = rounds.open_round(root, name).annotators if (root / "rounds" / name / "round.json").exists() else None
         annotators = list(known) if known and not annotators_text else parse_annotators(annotators_text, name)
@@ -103,6 +107,8 @@ def push(
     preds: list[Document],
     system: str | None,
 ) -> None:
+    from reportedly.studio import rounds
+
     try:
         results = rounds.push_round(
             rounds.open_round(root, name), docs, schema, config=config, predictions=preds, system=system
@@ -134,6 +140,8 @@ def _table(progress: list[rounds.Progress]) -> None:
 
 
 def status(root: Path, name: str) -> None:
+    from reportedly.studio import rounds
+
     try:
         progress = rounds.round_status(rounds.open_round(root, name))
     except ReportedlyError as exc:
@@ -144,6 +152,7 @@ def status(root: Path, name: str) -> None:
 def pull(root: Path, name: str, schema: Schema, out: Path, *, config: str, force: bool) -> bool:
     """Pull every annotator's layers; True when all converted and validated."""
     from reportedly.cli.studio import _report_layers
+    from reportedly.studio import rounds
 
     try:
         pulled = rounds.pull_round(rounds.open_round(root, name), schema, out, config=config, force=force)
@@ -157,6 +166,8 @@ def pull(root: Path, name: str, schema: Schema, out: Path, *, config: str, force
 
 
 def stop(root: Path, name: str) -> None:
+    from reportedly.studio import rounds
+
     try:
         messages = rounds.stop_round(rounds.open_round(root, name))
     except ReportedlyError as exc:

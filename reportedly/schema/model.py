@@ -9,8 +9,6 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from reportedly.incidents import Incident, ReportedlyError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -206,6 +204,8 @@ def load_schema(path: Path | None = None) -> Schema:
 
 @cache
 def _load_schema_cached(path: Path, _mtime: int) -> Schema:
+    import yaml  # here, not at module level: `reportedly --help` imports this module and reads no schema
+
     check = _Checker(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from reportedly.names import NAME_JSON_PATTERN
 from reportedly.schema.model import Example, Schema
@@ -19,6 +18,8 @@ LABELS_NAME = "label"
 
 def labelstudio_xml(schema: Schema) -> str:
     """The Label Studio labeling config: spans on ``<Text>``, relations, per-region choices."""
+    from xml.sax.saxutils import quoteattr  # pulls in urllib.request and email: not at `reportedly --help`
+
     lines = [
         f"<!-- Generated from schema/schema.yaml (version {schema.version}) by `reportedly schema build`."
         " Do not edit. -->",

@@ -26,11 +26,10 @@ from reportedly.convert.labelstudio import DOC_ID_KEY, document_to_prediction
 from reportedly.document import Document
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import TEXT_NAME, Schema
+from reportedly.studio.defaults import DEFAULT_BACKEND_PORT, SECRET_ENV
 from reportedly.studio.server import mask
 
-SECRET_ENV = "REPORTEDLY_STUDIO_BACKEND_SECRET"
 BASIC_USER = "reportedly"
-DEFAULT_BACKEND_PORT = 9090
 
 
 class Predicting(Protocol):

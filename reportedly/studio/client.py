@@ -51,10 +51,10 @@ from reportedly.studio.connection import (
 from reportedly.studio.connection import (
     resolve_settings as resolve_settings,
 )
+from reportedly.studio.defaults import DEFAULT_PROJECT as DEFAULT_PROJECT
 from reportedly.studio.instructions import as_label_studio_stores as as_label_studio_stores
 from reportedly.studio.instructions import instructions_html as instructions_html
 
-DEFAULT_PROJECT = "reportedly"
 Progress = Callable[[int, int], None]
 
 

@@ -41,8 +41,8 @@ if TYPE_CHECKING:
     from reportedly.studio.database import Database
 
 from reportedly.incidents import ReportedlyError
+from reportedly.studio.defaults import DEFAULT_DIR as DEFAULT_DIR
 
-DEFAULT_DIR = Path(".studio")
 DEFAULT_PORT = 8080
 DEFAULT_ADMIN = "admin@reportedly.local"
 LEAKY_ENV = ("HOST", "PORT", "USERNAME", "PASSWORD", "USER_TOKEN")

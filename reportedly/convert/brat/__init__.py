@@ -27,13 +27,13 @@ from reportedly.convert.brat.mapping import (
     BratMapping,
     EventMap,
     RelationMap,
-    bundled_mappings,
     load_mapping,
     mapping_from_dict,
 )
 from reportedly.convert.brat.parse import parse_ann
 from reportedly.convert.brat.reader import BratDocument, BratImport, BratLayer, ann_to_document, import_brat_folder
 from reportedly.convert.brat.writer import BratExport, brat_round_trip, document_to_ann, export_brat
+from reportedly.convert.bundled import bundled_mappings
 
 __all__ = [
     "DISCONTINUOUS_POLICIES",

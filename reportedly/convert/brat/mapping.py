@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 import yaml
 
+from reportedly.convert.bundled import BUNDLED_DIR, bundled_mappings
 from reportedly.convert.issues import Issue
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
@@ -19,7 +20,6 @@ from reportedly.schema import Schema
 Discontinuous = Literal["error", "merge", "skip"]
 DISCONTINUOUS_POLICIES: tuple[str, ...] = ("error", "merge", "skip")
 ID_NOTE = "reportedly:id="
-BUNDLED_DIR = "mappings"
 
 
 # --- the label mapping ------------------------------------------------------------------------
@@ -95,12 +95,6 @@ _MAPPING_KEYS = {
     *("name", "description", "identity", "spans", "attributes", "relations", "events", "defaults", "ignore"),
     *("triggers", "labels"),
 }
-
-
-def bundled_mappings() -> list[str]:
-    """Names of the mappings shipped in ``reportedly/convert/mappings``."""
-    folder = resources.files("reportedly.convert").joinpath(BUNDLED_DIR)
-    return sorted(p.name[: -len(".yaml")] for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
 def load_mapping(name_or_path: str | Path, schema: Schema) -> BratMapping:
