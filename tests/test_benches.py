@@ -36,3 +36,16 @@ def test_the_prediction_bench_measures_rules_on_one_and_two_processes() -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"^rules +\d+ docs \(\d+ words\) in [\d.]+ s: [\d.]+ docs/s", run.stdout, re.M)
     assert re.search(r"^rules_speed_vs_rules=1\.000 rules:jobs2_speed_vs_rules=\d+\.\d{3}$", run.stdout, re.M)
+
+
+def test_the_help_bench_times_every_command() -> None:
+    run = subprocess.run(
+        [sys.executable, str(BENCH / "cli_help.py"), "--repeat", "1"], capture_output=True, text=True, timeout=600
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^[\d.]+ s +reportedly studio serve --help$", run.stdout, re.M)
+    assert re.fullmatch(
+        r"help_top_seconds=[\d.]+ help_slowest_seconds=[\d.]+ \(reportedly[\w -]+ --help\) target=0\.5 "
+        r"python_startup_seconds=[\d.]+",
+        run.stdout.strip().splitlines()[-1],
+    )
