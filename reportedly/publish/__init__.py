@@ -21,7 +21,8 @@ from typing import Any
 
 from reportedly.generated import Outcome, read_text_file, replace_section, update
 from reportedly.incidents import Incident, ReportedlyError
-from reportedly.publish.card import dataset_card, splits_markdown
+from reportedly.publish.card import dataset_card
+from reportedly.publish.card_tables import splits_markdown
 from reportedly.publish.corpus import DATASET_URL, Release, read_release
 from reportedly.publish.croissant import croissant, folder_of
 from reportedly.publish.dataset import (

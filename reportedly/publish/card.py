@@ -12,11 +12,11 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from reportedly.publish.card_tables import CONFIG_ROWS, cell, fields_table, splits_markdown, token_loss_lines
 from reportedly.publish.corpus import Release, changelog_date, markdown_section
-from reportedly.publish.dataset import CONFIGS, Tables, TokenLoss, tag_column
+from reportedly.publish.dataset import CONFIGS, Tables
 from reportedly.schema import Schema
 from reportedly.stats import corpus_stats, stats_markdown
 
@@ -28,41 +28,6 @@ SUMMARY = (
     "which statements are claims, who is cited for each and how named that source is, "
     "which words mark the attribution, and how the text hedges the claim."
 )
-CONFIG_ROWS = {
-    "default": "one document: text, meta, spans, relations and provenance, exactly as in corpus/documents/",
-    "flat": "one span: its label, offsets, text, attributes and the sentence(s) around it",
-    "tokens": "one segment (sentences that no span crosses): tokens with one BIO tag sequence per label",
-}
-FIELD_DOCS: dict[str, dict[str, str]] = {
-    "default": {
-        "id": "document id (the file name in corpus/documents/)",
-        "text": "the document text; all offsets are half-open [start, end) in Unicode code points of it",
-        "meta": "title, genre, topic, origin, language and licence of the text",
-        "spans": "annotated spans: id, label, start, end, text (== text[start:end]) and attributes",
-        "relations": "labelled links between two span ids (head, tail)",
-        "provenance": "how the gold annotation was made: layer, annotator ids, method, schema version",
-    },
-    "flat": {
-        "doc_id": "the document id",
-        "span_id": "the span id within its document",
-        "label": "the span label",
-        "start": "start offset in the document text (code points)",
-        "end": "end offset (exclusive) in the document text",
-        "text": "the span text",
-        "sentence": "the sentence(s) containing the span (document text from sentence_start to sentence_end)",
-        "sentence_start": "start offset of that sentence text in the document",
-        "sentence_end": "end offset of that sentence text in the document",
-    },
-    "tokens": {
-        "doc_id": "the document id",
-        "segment": "index of the segment (its sentence group) within the document",
-        "start": "start offset of the segment in the document text",
-        "end": "end offset of the segment in the document text",
-        "tokens": "spaCy blank-English tokens (reportedly.sentences.tokens), whitespace dropped",
-        "token_starts": "start offset of each token in the document text",
-        "token_ends": "end offset of each token in the document text",
-    },
-}
 LICENSE_URLS = {
     "cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/",
     "cc-by-sa-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
@@ -79,28 +44,6 @@ def hub_license(license_name: str) -> str:
 def size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")]
     return next((name for bound, name in bounds if n < bound), "n>1M")
-
-
-@dataclass(frozen=True)
-class SplitFigures:
-    documents: int
-    tokens: int
-    spans: Counter[str]
-    relations: int
-    rows: Mapping[str, int]  # config -> rows
-
-
-def split_figures(release: Release, tables: Tables) -> dict[str, SplitFigures]:
-    out = {}
-    for split, docs in release.splits.items():
-        out[split] = SplitFigures(
-            documents=len(docs),
-            tokens=sum(len(row["tokens"]) for row in tables.rows["tokens"][split]),
-            spans=Counter(span.label for doc in docs for span in doc.spans),
-            relations=sum(len(doc.relations) for doc in docs),
-            rows={config: len(tables.rows[config][split]) for config in CONFIGS},
-        )
-    return out
 
 
 # --- YAML header --------------------------------------------------------------------------------
@@ -164,93 +107,6 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
-
-
-def feature_type(feature: Any) -> str:
-    import datasets
-
-    if isinstance(feature, datasets.ClassLabel):
-        return "class label: " + ", ".join(f"{i} = {name}" for i, name in enumerate(feature.names))
-    if isinstance(feature, datasets.Value):
-        return str(feature.dtype)
-    if isinstance(feature, datasets.List):
-        inner = feature.feature
-        if isinstance(inner, dict):
-            return "list of {" + ", ".join(inner) + "}"
-        if isinstance(inner, datasets.ClassLabel):
-            return "list of class label: " + ", ".join(inner.names)
-        return f"list of {feature_type(inner)}"
-    if isinstance(feature, dict):
-        return "{" + ", ".join(feature) + "}"
-    return type(feature).__name__
-
-
-def fields_table(config: str, features: Any, schema: Schema) -> list[str]:
-    docs = FIELD_DOCS.get(config, {})
-    lines = ["| column | type | description |", "|---|---|---|"]
-    for name, feature in features.items():
-        description = docs.get(name, "")
-        if not description and name in {a.name for a in schema.attributes}:
-            attr = schema.attribute(name)
-            description = f"{attr.label} attribute (empty for other labels): {attr.description}"
-        if not description and name.endswith("_tags"):
-            label = name.removesuffix("_tags").upper()
-            description = f"BIO tag of each token for {label} spans"
-        lines.append(f"| `{name}` | {_cell(feature_type(feature))} | {_cell(description)} |")
-    return lines
-
-
-def _split_tables(release: Release, figures: Mapping[str, SplitFigures], schema: Schema) -> list[str]:
-    splits = list(figures)
-    total = SplitFigures(
-        documents=sum(f.documents for f in figures.values()),
-        tokens=sum(f.tokens for f in figures.values()),
-        spans=sum((f.spans for f in figures.values()), Counter()),
-        relations=sum(f.relations for f in figures.values()),
-        rows={c: sum(f.rows[c] for f in figures.values()) for c in CONFIGS},
-    )
-    columns = [*splits, "total"]
-    table = [*figures.values(), total]
-    lines = [
-        "| | " + " | ".join(columns) + " |",
-        "|---|" + "---:|" * len(columns),
-        "| documents | " + " | ".join(f"{f.documents:,}" for f in table) + " |",
-        "| tokens | " + " | ".join(f"{f.tokens:,}" for f in table) + " |",
-    ]
-    for label in schema.label_names:
-        lines.append(f"| {label} spans | " + " | ".join(f"{f.spans[label]:,}" for f in table) + " |")
-    lines.append("| relations | " + " | ".join(f"{f.relations:,}" for f in table) + " |")
-    lines += ["", "Rows per configuration:", "", "| configuration | one row per | " + " | ".join(columns) + " |"]
-    lines.append("|---|---|" + "---:|" * len(columns))
-    for config in CONFIGS:
-        cells = " | ".join(f"{f.rows[config]:,}" for f in table)
-        lines.append(f"| `{config}` | {_cell(CONFIG_ROWS[config])} | {cells} |")
-    return lines
-
-
-def splits_markdown(release: Release, tables: Tables, schema: Schema) -> str:
-    """Documents, tokens, spans and rows per split (also written into corpus/README.md)."""
-    figures = split_figures(release, tables)
-    head = f"Corpus version {release.version}, schema version {schema.version}."
-    return "\n".join([head, "", *_split_tables(release, figures, schema)]) + "\n"
-
-
-def _token_loss_lines(loss: Mapping[str, TokenLoss], schema: Schema) -> list[str]:
-    lines = [
-        "| label | spans | tag column | nested in a span of the same label (not tagged) "
-        "| no token of their own (not tagged) | boundary inside a token (tags widen it) |",
-        "|---|---:|---|---:|---:|---:|",
-    ]
-    for label in schema.label_names:
-        item = loss.get(label, TokenLoss())
-        lines.append(
-            f"| {label} | {item.spans:,} | `{tag_column(label)}` | {item.nested:,} | {item.lost:,} | {item.inexact:,} |"
-        )
-    return lines
-
-
 def _provenance_lines(release: Release) -> list[str]:
     docs = release.documents
     methods = Counter(str(doc.provenance.get("method", "?")) for doc in docs)
@@ -274,7 +130,7 @@ def _provenance_lines(release: Release) -> list[str]:
         "",
         "| method | documents |",
         "|---|---:|",
-        *[f"| {_cell(name)} | {count:,} |" for name, count in sorted(methods.items())],
+        *[f"| {cell(name)} | {count:,} |" for name, count in sorted(methods.items())],
         "",
         "| annotator and adjudicator ids per document (language-model sessions) | documents |",
         "|---:|---:|",
@@ -282,7 +138,7 @@ def _provenance_lines(release: Release) -> list[str]:
         "",
         "| annotator or adjudicator id | documents |",
         "|---|---:|",
-        *[f"| {_cell(name)} | {count:,} |" for name, count in sorted(annotators.items())],
+        *[f"| {cell(name)} | {count:,} |" for name, count in sorted(annotators.items())],
         "",
         "| schema version of the annotation | documents |",
         "|---|---:|",
@@ -384,11 +240,11 @@ def card_body(release: Release, tables: Tables, config_features: Mapping[str, An
         "",
         "| label | description |",
         "|---|---|",
-        *[f"| `{label.name}` | {_cell(label.description)} |" for label in schema.labels],
+        *[f"| `{label.name}` | {cell(label.description)} |" for label in schema.labels],
         "",
         "| relation | head → tail | description |",
         "|---|---|---|",
-        *[f"| `{r.name}` | {r.head} → {r.tail} | {_cell(r.description)} |" for r in schema.relations],
+        *[f"| `{r.name}` | {r.head} → {r.tail} | {cell(r.description)} |" for r in schema.relations],
         "",
         "The full definitions, decision rules and examples are in the project's LABELING.md. Counts over all splits:",
         "",
@@ -405,7 +261,7 @@ def card_body(release: Release, tables: Tables, config_features: Mapping[str, An
         "BIO tags cannot hold two spans of one label where one lies inside the other; the `tokens` "
         "configuration tags the outermost. What the tags do not reproduce exactly, over all splits:",
         "",
-        *_token_loss_lines(tables.token_loss, schema),
+        *token_loss_lines(tables.token_loss, schema),
         "",
         "## How the texts were made",
         "",
