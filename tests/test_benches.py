@@ -11,41 +11,33 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent.parent / "eval" / "bench"
 
 
-def test_the_scoring_bench_agrees_with_nervaluate_and_prints_its_ratios() -> None:
-    run = subprocess.run(
-        [sys.executable, str(BENCH / "scoring.py"), "--docs", "40", "--spans", "8", "--repeat", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+def bench(script: str, *args: str) -> str:
+    """Run one bench script; its standard output (it must exit 0)."""
+    run = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout + run.stderr
-    lines = run.stdout.strip().splitlines()
-    assert "MISMATCH" not in run.stdout
-    assert re.search(r"counts agree \(\d+ schemes x micro \+ 4 labels\): yes", run.stdout)
+    return run.stdout
+
+
+def test_the_scoring_bench_agrees_with_nervaluate_and_prints_its_ratios() -> None:
+    out = bench("scoring.py", "--docs", "40", "--spans", "8", "--repeat", "1")
+    lines = out.strip().splitlines()
+    assert "MISMATCH" not in out
+    assert re.search(r"counts agree \(\d+ schemes x micro \+ 4 labels\): yes", out)
     assert re.fullmatch(r"eval_vs_parse=\d+\.\d\d", lines[-2])
     assert re.fullmatch(r"speedup_vs_nervaluate=\d+\.\d", lines[-1])
 
 
 def test_the_prediction_bench_measures_rules_on_one_and_two_processes() -> None:
-    run = subprocess.run(
-        [sys.executable, str(BENCH / "predict.py"), "--systems", "rules", "--repeat", "1", "--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert re.search(r"^rules +\d+ docs \(\d+ words\) in [\d.]+ s: [\d.]+ docs/s", run.stdout, re.M)
-    assert re.search(r"^rules_speed_vs_rules=1\.000 rules:jobs2_speed_vs_rules=\d+\.\d{3}$", run.stdout, re.M)
+    out = bench("predict.py", "--systems", "rules", "--repeat", "1", "--jobs", "2")
+    assert re.search(r"^rules +\d+ docs \(\d+ words\) in [\d.]+ s: [\d.]+ docs/s", out, re.M)
+    assert re.search(r"^rules_speed_vs_rules=1\.000 rules:jobs2_speed_vs_rules=\d+\.\d{3}$", out, re.M)
 
 
 def test_the_help_bench_times_every_command() -> None:
-    run = subprocess.run(
-        [sys.executable, str(BENCH / "cli_help.py"), "--repeat", "1"], capture_output=True, text=True, timeout=600
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert re.search(r"^[\d.]+ s +reportedly studio serve --help$", run.stdout, re.M)
+    out = bench("cli_help.py", "--repeat", "1")
+    assert re.search(r"^[\d.]+ s +reportedly studio serve --help$", out, re.M)
     assert re.fullmatch(
         r"help_top_seconds=[\d.]+ help_slowest_seconds=[\d.]+ \(reportedly[\w -]+ --help\) target=0\.5 "
         r"python_startup_seconds=[\d.]+",
-        run.stdout.strip().splitlines()[-1],
+        out.strip().splitlines()[-1],
     )

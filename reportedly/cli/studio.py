@@ -56,6 +56,10 @@ UrlOption = Annotated[
 ]
 ProjectOption = Annotated[str, typer.Option("--project", help="Title of the Label Studio project.")]
 ConfigOption = Annotated[Path, typer.Option("--config", help="The labeling config (generated from the schema).")]
+AnnotatorMapOption = Annotated[
+    list[str] | None,
+    typer.Option("--annotator", help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
+]
 DEFAULT_CONFIG = PACKAGE_ROOT / "schema" / "labelstudio.xml"
 DEFAULT_INSTRUCTIONS = PACKAGE_ROOT / "LABELING.md"
 DEFAULT_LAYERS = Corpus(Path("corpus")).layers_folder
@@ -419,10 +423,7 @@ def studio_push(
 def studio_pull(
     out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
     force: Annotated[bool, typer.Option(help="Overwrite layers edited here since the last pull.")] = False,
-    annotator: Annotated[
-        list[str] | None,
-        typer.Option(help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
-    ] = None,
+    annotator: AnnotatorMapOption = None,
     project: ProjectOption = DEFAULT_PROJECT,
     config_path: ConfigOption = DEFAULT_CONFIG,
     url: UrlOption = None,

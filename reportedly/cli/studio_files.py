@@ -13,6 +13,7 @@ from reportedly.cli.convert import convert_app
 from reportedly.cli.studio import (
     DEFAULT_CONFIG,
     DEFAULT_LAYERS,
+    AnnotatorMapOption,
     ConfigOption,
     DirOption,
     _mapping,
@@ -31,10 +32,7 @@ def convert_labelstudio(
     exports: Annotated[list[Path], typer.Argument(help="Label Studio JSON export files (format 'JSON').")],
     out: Annotated[Path, typer.Option(help="Layers folder: <out>/<annotator>/<doc-id>.json.")] = DEFAULT_LAYERS,
     force: Annotated[bool, typer.Option(help="Overwrite layers edited here since they were last written.")] = False,
-    annotator: Annotated[
-        list[str] | None,
-        typer.Option(help="USER=ID: annotator id for a Label Studio user (e-mail or user id); repeatable."),
-    ] = None,
+    annotator: AnnotatorMapOption = None,
     config_path: ConfigOption = DEFAULT_CONFIG,
     root: DirOption = DEFAULT_DIR,
     schema_path: SchemaOption = DEFAULT_SCHEMA,
