@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import gc
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+
+import msgspec
 
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.names import NAME_RULE, is_valid_name
@@ -25,22 +28,30 @@ def _refused(message: str, *, where: str = "", code: str = "RPT-SCHEMA") -> Repo
     return ReportedlyError(Incident(code, message, where or None), f"{where}: {message}" if where else message)
 
 
-@dataclass(frozen=True)
-class Span:
-    id: str
+# What a record's span must be to take the fast path of decode_document: the C decoder checks
+# these; a record it refuses is read again by span_from_dict, which names the problem.
+_NonEmpty = Annotated[str, msgspec.Meta(min_length=1)]
+_Offset = Annotated[int, msgspec.Meta(ge=0, le=2**62)]
+
+
+class Span(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
+    """One labelled stretch of a text. A msgspec struct, so that a JSON file's spans are built by
+    the C decoder (``decode_document``) and never tracked by the cyclic garbage collector: a
+    prediction file has hundreds of thousands of them."""
+
+    id: _NonEmpty
     label: str
-    start: int
-    end: int
-    text: str
-    attrs: Mapping[str, str] = field(default_factory=dict)
+    start: _Offset
+    end: _Offset
+    text: _NonEmpty
+    attrs: Mapping[str, str] = {}
 
     def overlaps(self, other: Span) -> bool:
         """Half-open overlap: spans that merely touch do not overlap."""
         return self.start < other.end and other.start < self.end
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(msgspec.Struct, frozen=True, gc=False, forbid_unknown_fields=True):
     label: str
     head: str
     tail: str
@@ -94,9 +105,9 @@ def span_from_dict(record: Any, where: str = "") -> Span:
         attrs = get("attrs")
         if type(sid) is str and type(label) is str and type(start) is int and type(end) is int and type(text) is str:
             if not attrs:
-                return _checked_span(sid, label, start, end, text, {})
+                return Span(sid, label, start, end, text, {})
             if type(attrs) is dict and all(type(v) is str for v in attrs.values()):
-                return _checked_span(sid, label, start, end, text, dict(attrs))
+                return Span(sid, label, start, end, text, dict(attrs))
     if not isinstance(record, Mapping):
         raise _refused("a span must be a JSON object", where=where, code="RPT-SCHEMA")
     attrs = record.get("attrs") or {}
@@ -110,18 +121,6 @@ def span_from_dict(record: Any, where: str = "") -> Span:
         text=_require(record, "text", str, where),
         attrs=dict(attrs),
     )
-
-
-_new = object.__new__
-
-
-def _checked_span(sid: str, label: str, start: int, end: int, text: str, attrs: dict[str, str]) -> Span:
-    """A Span of values whose types were just checked. A frozen dataclass's ``__init__`` spends a
-    microsecond a span on ``object.__setattr__``; readers of large prediction files build spans
-    by the hundred thousand, so the instance is filled directly (Span has no ``__post_init__``)."""
-    span: Span = _new(Span)
-    span.__dict__.update(id=sid, label=label, start=start, end=end, text=text, attrs=attrs)
-    return span
 
 
 def relation_from_dict(record: Any, where: str = "") -> Relation:
@@ -161,6 +160,62 @@ def document_from_dict(record: Any, where: str = "", *, text: str | None = None)
     )
 
 
+class DocumentRecord(msgspec.Struct, forbid_unknown_fields=True, gc=False):
+    """A document record as the C decoder reads it; ``UNSET`` marks a key the record lacks."""
+
+    id: str
+    text: str | msgspec.UnsetType = msgspec.UNSET
+    meta: dict[str, Any] = {}
+    spans: list[Span] | msgspec.UnsetType = msgspec.UNSET
+    relations: list[Relation] | msgspec.UnsetType = msgspec.UNSET
+    provenance: dict[str, Any] = {}
+
+
+_RECORD_DECODER = msgspec.json.Decoder(DocumentRecord)
+
+
+def decode_record(raw: str | bytes) -> DocumentRecord | None:
+    """One JSON record parsed and type-checked in one C pass, or None for anything but the usual
+    shape (malformed JSON, a wrong type, an unknown key, an empty span id or text, NaN...): the
+    caller then reads it with ``json.loads`` and :func:`document_from_dict`, which name the problem."""
+    try:
+        return _RECORD_DECODER.decode(raw)
+    except msgspec.MsgspecError:
+        return None
+
+
+def document_from_record(record: DocumentRecord, text: str | None = None) -> Document | None:
+    """The Document :func:`document_from_dict` builds from the same record; None when that would
+    refuse it (an id against the rule, no text and no ``text`` to fill in)."""
+    doc_text = record.text if isinstance(record.text, str) else text
+    if doc_text is None or not is_valid_name(record.id):
+        return None
+    spans = sorted_spans(record.spans) if isinstance(record.spans, list) else ()
+    relations = record.relations if isinstance(record.relations, list) else ()
+    # what Document() would make of these values; a frozen dataclass's __init__ costs more than
+    # the C decoder did for the whole record, so the instance is filled directly
+    doc: Document = object.__new__(Document)
+    doc.__dict__.update(
+        id=record.id,
+        text=doc_text,
+        meta=record.meta,
+        spans=tuple(spans),
+        relations=tuple(relations),
+        provenance=record.provenance,
+    )
+    return doc
+
+
+def decode_document(raw: str | bytes, texts: Mapping[str, str] | None = None) -> Document | None:
+    """One JSON document record to a Document in one C pass, the same as ``json.loads`` and
+    :func:`document_from_dict` give; None when the record is not of the usual shape (read it
+    the slow way: its problem gets named). ``texts`` fills in records that omit their text."""
+    record = decode_record(raw)
+    if record is None:
+        return None
+    return document_from_record(record, texts.get(record.id) if texts is not None else None)
+
+
 _Item = TypeVar("_Item")
 
 
@@ -196,6 +251,10 @@ def document_to_dict(doc: Document, *, include_text: bool = True) -> dict[str, A
 
 def sorted_spans(spans: Iterable[Span]) -> list[Span]:
     """Document order: by start, longer first, then label and id (stable, reviewable diffs)."""
+    spans = list(spans)
+    starts = [s.start for s in spans]
+    if all(map(operator.lt, starts, starts[1:])):  # no two spans start together: order is by start alone
+        return spans
     return sorted(spans, key=lambda s: (s.start, -s.end, s.label, s.id))
 
 
@@ -232,7 +291,10 @@ def dumps_document(doc: Document) -> str:
 def read_document(path: Path) -> Document:
     path = Path(path)
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_text(encoding="utf-8")
+        if (doc := decode_document(raw)) is not None:
+            return doc
+        record = json.loads(raw)
     except UnicodeDecodeError as exc:
         raise _refused(f"not UTF-8 ({exc.reason})", where=str(path), code="RPT-ENCODING") from exc
     except json.JSONDecodeError as exc:
@@ -258,6 +320,9 @@ def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterato
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
             if not line.strip():
+                continue
+            if (doc := decode_document(line, texts)) is not None:
+                yield line_no, doc
                 continue
             where = f"{path}:{line_no}"
             try:

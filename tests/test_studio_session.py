@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from studio_server import Annotator, StudioServer, clean_env, editor_region_id, sample_document
 from typer.testing import CliRunner
@@ -206,7 +207,7 @@ def test_pull_writes_one_layer_per_annotator_with_an_exact_round_trip(session: S
     assert bob.provenance["method"] == "model pre-annotation (rules) corrected in Label Studio"
     assert bob.provenance["label_studio"]["pre_annotation"] == "rules"
     expected = {s.id: s for s in session.gold.spans}
-    expected[session.bob_added] = replace(expected.pop("H3"), id=session.bob_added)
+    expected[session.bob_added] = msgspec.structs.replace(expected.pop("H3"), id=session.bob_added)
     assert {s.id: s for s in bob.spans} == expected
     assert bob.relations == (*_prediction(session.gold).relations, Relation("hedges", session.bob_added, "C2"))
     validate = CliRunner().invoke(app, ["validate", str(session.out / "alice"), str(session.out / "bob")])

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+import msgspec
 
 from reportedly.baselines.lexicon import Match, find, phrases
 from reportedly.document import Document, Relation, Span
@@ -419,7 +421,7 @@ class RulesTagger:
                 if first.id != mention.id:
                     out.relate("same_source", mention, first)
                     if mention.attrs != first.attrs:
-                        updated = replace(mention, attrs=dict(first.attrs))
+                        updated = msgspec.structs.replace(mention, attrs=dict(first.attrs))
                         out.spans[out.spans.index(mention)] = updated
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from reportedly.document import Document, Relation, Span
 from reportedly.llm.client import ChatClient, ResponseCache
 from reportedly.llm.prompt import PROMPT_VERSION, build_prompt, parse_answer
@@ -43,7 +45,7 @@ def sanitize(doc: Document, schema: Schema) -> tuple[Document, list[str]]:
         if crossed is not None:
             dropped.append(f"{span.id}: {span.label} {span.text!r} crosses or repeats {crossed.id}")
             continue
-        spans.append(replace(span, attrs=attrs))
+        spans.append(msgspec.structs.replace(span, attrs=attrs))
     labels = {s.id: s.label for s in spans}
     relations: list[Relation] = []
     for rel in doc.relations:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 
@@ -52,44 +54,22 @@ def offsets(texts: Sequence[str]) -> IntArray:
     return np.concatenate([np.zeros(1, np.int64), np.cumsum(lengths)[:-1]]) if len(texts) else lengths
 
 
-def span_columns(
-    docs: Sequence[Document | None],
-    doc_offsets: IntArray,
-    label_index: Mapping[str, int],
-    *,
-    mismatches: list[tuple[int, Span]] | None = None,
-) -> SpanColumns:
-    """Columns of every span of ``docs`` (``None`` stands for a document with no spans).
-
-    With ``mismatches``, also collect ``(document index, span)`` for every span whose text is not
-    ``text[start:end]`` (one pass over the spans does both).
-    """
-    spans: list[Span] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    labels: list[int] = []
-    counts = np.zeros(len(docs), np.int64)
-    unknown = len(label_index)
-    code = label_index.get
-    add_start, add_end, add_label = starts.append, ends.append, labels.append
-    for i, doc in enumerate(docs):
-        if doc is None or not doc.spans:
-            continue
-        spans.extend(doc.spans)
-        counts[i] = len(doc.spans)
-        text = doc.text
-        for span in doc.spans:
-            a, b = span.start, span.end
-            add_start(a)
-            add_end(b)
-            add_label(code(span.label, unknown))
-            if mismatches is not None and text[a:b] != span.text:
-                mismatches.append((i, span))
+def span_columns(docs: Sequence[Document | None], doc_offsets: IntArray, label_index: Mapping[str, int]) -> SpanColumns:
+    """Columns of every span of ``docs`` (``None`` stands for a document with no spans)."""
+    present = [doc.spans if doc is not None else () for doc in docs]
+    counts = np.fromiter(map(len, present), np.int64, count=len(docs))
+    spans = list(chain.from_iterable(present))
+    n = len(spans)
     doc_index = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
-    shift = doc_offsets[doc_index] if spans else np.zeros(0, np.int64)
-    start = np.array(starts, np.int64).reshape(-1) + shift
-    end = np.array(ends, np.int64).reshape(-1) + shift
-    return _canonical(spans, doc_index, start, end, np.array(labels, np.int64).reshape(-1))
+    shift = doc_offsets[doc_index] if n else np.zeros(0, np.int64)
+    # one C-level pass per column (map over attrgetter): a Python loop over the spans costs 3x
+    start = np.fromiter(map(_START, spans), np.int64, count=n) + shift
+    end = np.fromiter(map(_END, spans), np.int64, count=n) + shift
+    codes = map(label_index.get, map(_LABEL, spans), repeat(len(label_index), n))  # unknown: len(labels)
+    return _canonical(spans, doc_index, start, end, np.fromiter(codes, np.int64, count=n))
+
+
+_START, _END, _LABEL = attrgetter("start"), attrgetter("end"), attrgetter("label")
 
 
 def spans_of_one_text(spans: Sequence[Span], label_index: Mapping[str, int]) -> SpanColumns:

@@ -41,7 +41,7 @@ from reportedly.scoring.result import SCORER_VERSION, Comparison, EvalResult, In
 from reportedly.scoring.scope import resolve_scope, scoped_document, scoped_schema
 from reportedly.scoring.slices import PLACES, QUOTES, ItemMasks, genre_masks, place_masks, quote_masks, sentence_starts
 from reportedly.scoring.tracks import TRACKS, Aligned, Track, resolve
-from reportedly.validate import Place, Role, check_document
+from reportedly.validate import Place, Role, check_documents
 
 DEFAULT_RESAMPLES = 10_000
 
@@ -93,7 +93,7 @@ def evaluate(
     gold_docs = list(gold_set.documents)
     _check_unique_gold(gold_docs)
     texts = {d.id: d.text for d in gold_docs}
-    shared = _Shared(gold_docs, schema, chosen, gold_set.source, scope)
+    shared = _Shared(gold_docs, schema, chosen, gold_set.source, scope, checked=gold_set.checked_with is schema)
     first = _prediction_set(predicted, texts, system, schema)
     warnings: list[Incident] = []
     alignment = alignment_summary(first.documents)
@@ -203,17 +203,18 @@ def _prediction_set(
 class _Shared:
     """What both systems share: the gold, its columns, the schema and the slice definitions."""
 
-    def __init__(self, gold: list[Document], schema: Schema, tracks: tuple[Track, ...], source: str, scope: Scoped):
+    def __init__(
+        self, gold: list[Document], schema: Schema, tracks: tuple[Track, ...], source: str, scope: Scoped, checked: bool
+    ):
         # the gold is validated by `reportedly validate`; what would make scoring undefined or
-        # wrong is checked again here, by the one document checker, under the gold's own codes
-        problems = [
-            incident
-            for doc in gold
-            for incident in check_document(doc, schema, Role.GOLD, place=Place(source, None, None), integrity_only=True)
-            if incident.is_error
-        ]
-        if problems:
-            raise ReportedlyError(problems)
+        # wrong is checked again (here, unless the reader did), by the one document checker,
+        # under the gold's own codes
+        if not checked:
+            where = Place(source, None, None)
+            found = check_documents(gold, schema, Role.GOLD, place_of=lambda _: where, integrity_only=True)
+            problems = [incident for incident in found if incident.is_error]
+            if problems:
+                raise ReportedlyError(problems)
         self.full_schema, self.scope = schema, scope  # documents are checked against the whole schema
         if scope is not None:  # then only the scope's labels, relations and attributes are scored
             gold, schema = [scoped_document(d, scope) for d in gold], scoped_schema(schema, scope)
@@ -246,13 +247,16 @@ def _system(shared: _Shared, predictions: PredictionSet, warnings: list[Incident
     locate = _locator(predictions, shared.gold)
     # predictions read from files were checked as they were read; check each document once
     checked = predictions.checked_with is shared.full_schema
-    problems = [
-        incident
-        for d, doc in enumerate(aligned)
-        if doc is not None and not checked
-        for incident in check_document(doc, shared.full_schema, Role.PREDICTION, place=_place(locate(d)))
-        if incident.is_error
-    ]
+    problems: list[Incident] = []
+    if not checked:
+        present = [(d, doc) for d, doc in enumerate(aligned) if doc is not None]
+        found = check_documents(
+            [doc for _, doc in present],
+            shared.full_schema,
+            Role.PREDICTION,
+            place_of=lambda i: _place(locate(present[i][0])),
+        )
+        problems = [incident for incident in found if incident.is_error]
     if problems:
         raise ReportedlyError(problems)
     if shared.scope is not None:

@@ -16,12 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
-from reportedly.document import Document, document_from_dict, no_cycle_collection, read_documents
+from reportedly.document import (
+    Document,
+    DocumentRecord,
+    decode_record,
+    document_from_dict,
+    document_from_record,
+    iter_jsonl,
+    no_cycle_collection,
+    read_documents,
+)
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.manifest import Manifest, read_manifest
 from reportedly.names import NAME_RULE, is_valid_name
 from reportedly.schema import Schema, load_schema
-from reportedly.validate import Role, validate_record
+from reportedly.validate import Place, Role, check_document, is_sound, validate_decoded, validate_record
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,7 @@ class GoldSet:
     split: str
     source: str
     scope: Manifest | None = None  # the folder's corpus.yaml: what the gold annotates (None: everything)
+    checked_with: Schema | None = None  # every document passed the integrity checks of this schema
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,8 @@ def load_gold(path: Path, *, split: str = "test", schema: Schema | None = None) 
         raise ReportedlyError([Incident("RPT-PATH-MISSING", f"gold path {path} does not exist", str(path))])
     scope = read_manifest(path, schema or load_schema()) if path.is_dir() else None
     if not is_corpus(path):  # a folder of documents or a file: no splits, no version
+        if schema is not None and path.suffix == ".jsonl" and path.is_file():
+            return GoldSet(tuple(_read_checked(path, schema)), UNVERSIONED, "all", str(path), scope, schema)
         try:
             documents = read_documents(path)
         except ReportedlyError as exc:
@@ -81,8 +93,29 @@ def load_gold(path: Path, *, split: str = "test", schema: Schema | None = None) 
     return GoldSet(tuple(chosen), corpus.version, split, str(path), scope)
 
 
-def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | None, Any]]:
-    """(file, line, parsed record) of a JSONL file, a .json file or a folder of .json files."""
+def _read_checked(path: Path, schema: Schema) -> list[Document]:
+    """A JSONL gold file, each document checked as it is read (the integrity checks, which the
+    scorer needs of the gold) while its spans are still in the CPU cache: a second pass over a
+    large file's spans costs half as much again as reading them."""
+    documents: list[Document] = []
+    problems: list[Incident] = []
+    try:
+        with no_cycle_collection():
+            for line, doc in iter_jsonl(path):
+                documents.append(doc)
+                if not is_sound(doc, schema):
+                    place = Place(str(path), None, line)
+                    found = check_document(doc, schema, Role.GOLD, place=place, integrity_only=True)
+                    problems += [incident for incident in found if incident.is_error]
+    except ReportedlyError as exc:
+        raise ReportedlyError([Incident(exc.code, str(exc), str(path))]) from None
+    if problems:
+        raise ReportedlyError(problems)
+    return documents
+
+
+def _raw_records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | None, str]]:
+    """(file, line, raw JSON text) of each record of a JSONL file, a .json file or a folder of .json files."""
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     for file in files:
         try:
@@ -95,27 +128,26 @@ def _records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, int | 
             continue
         if file.suffix == ".jsonl":
             for number, line in enumerate(raw.splitlines(), start=1):
-                if not line.strip():
-                    continue
-                try:
-                    yield str(file), number, json.loads(line)
-                except json.JSONDecodeError as exc:
-                    problems.append(
-                        Incident("RPT-JSON-SYNTAX", f"line {number}, column {exc.colno}: {exc.msg}", str(file), number)
-                    )
-                except (ValueError, RecursionError) as exc:  # a number over 4,300 digits; nesting too deep
-                    problems.append(Incident("RPT-JSON-SYNTAX", f"line {number}: {exc}", str(file), number))
+                if line.strip():
+                    yield str(file), number, line
         else:
-            try:
-                yield str(file), None, json.loads(raw)
-            except json.JSONDecodeError as exc:
-                problems.append(
-                    Incident(
-                        "RPT-JSON-SYNTAX", f"line {exc.lineno}, column {exc.colno}: {exc.msg}", str(file), exc.lineno
-                    )
-                )
-            except (ValueError, RecursionError) as exc:
-                problems.append(Incident("RPT-JSON-SYNTAX", str(exc), str(file)))
+            yield str(file), None, raw
+
+
+_UNREADABLE = object()
+
+
+def _parse(raw: str, file: str, line: int | None, problems: list[Incident]) -> Any:
+    """``json.loads`` of one record, or ``_UNREADABLE`` with the problem noted."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        at = line if line is not None else exc.lineno
+        problems.append(Incident("RPT-JSON-SYNTAX", f"line {at}, column {exc.colno}: {exc.msg}", file, at))
+    except (ValueError, RecursionError) as exc:  # a number over 4,300 digits; nesting too deep
+        message = f"line {line}: {exc}" if line is not None else str(exc)
+        problems.append(Incident("RPT-JSON-SYNTAX", message, file, line))
+    return _UNREADABLE
 
 
 def load_predictions(
@@ -137,58 +169,28 @@ def _load_predictions(
     if not path.exists():
         raise ReportedlyError([Incident("RPT-PATH-MISSING", f"predictions {path} do not exist", str(path))])
     problems: list[Incident] = []
+    # the usual record is parsed and type-checked in one C pass and checked while its spans are
+    # fresh in the cache; any other is parsed by json.loads and goes through the checks that
+    # name its problems
     documents: list[Document] = []
     locations: dict[str, tuple[str, int | None]] = {}
     systems: Counter[str] = Counter()
-    for file, line, record in _records(path, problems):
-        doc_id = record.get("id") if isinstance(record, dict) else None
-        if isinstance(doc_id, str) and not is_valid_name(doc_id):  # THE id rule first, as validate does
-            message = f"document id {doc_id!r} cannot be used: {NAME_RULE}"
-            problems.append(Incident("RPT-ID-INVALID", message, file, line, doc_id))
+    for file, line, raw in _raw_records(path, problems):
+        decoded = decode_record(raw)
+        parsed = _parse(raw, file, line, problems) if decoded is None else None
+        if parsed is _UNREADABLE:
             continue
-        if isinstance(doc_id, str) and doc_id not in gold_texts:
-            problems.append(
-                Incident("RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id)
-            )
+        r = _Raw(file, line, raw, decoded, parsed)
+        if r.doc_id is not None and (problem := _misplaced(r.doc_id, gold_texts, locations, file, line)):
+            problems.append(problem)
             continue
-        if isinstance(doc_id, str) and doc_id in locations:
-            first = locations[doc_id]
-            problems.append(
-                Incident(
-                    "RPT-PRED-DUPLICATE-DOC",
-                    f"document {doc_id!r} was already predicted at {first[0]}" + (f":{first[1]}" if first[1] else ""),
-                    file,
-                    line,
-                    doc_id,
-                )
-            )
+        doc = _document(r, gold_texts.get(r.doc_id) if r.doc_id is not None else None, schema, problems)
+        if doc is None:
             continue
-        where = f"{file}:{line}" if line is not None else file
-        gold_text = gold_texts.get(doc_id) if isinstance(doc_id, str) else None
-        if schema is not None:
-            found, checked = validate_record(record, schema, file=file, line=line, role=Role.PREDICTION, text=gold_text)
-            errors = [i for i in found if i.is_error]
-            if errors or checked is None:
-                problems += errors or found
-                continue
-            doc = checked
-        else:
-            try:
-                doc = document_from_dict(record, where, text=gold_text)
-            except ReportedlyError as exc:
-                problems.append(Incident(exc.code, str(exc), file, line, doc_id if isinstance(doc_id, str) else None))
-                continue
         if doc.text != gold_texts[doc.id]:
-            problems.append(
-                Incident(
-                    "RPT-PRED-TEXT-MISMATCH",
-                    "text differs from the gold text from code point "
-                    f"{_first_difference(doc.text, gold_texts[doc.id])}",
-                    file,
-                    line,
-                    doc.id,
-                )
-            )
+            where = _first_difference(doc.text, gold_texts[doc.id])
+            message = f"text differs from the gold text from code point {where}"
+            problems.append(Incident("RPT-PRED-TEXT-MISMATCH", message, file, line, doc.id))
             continue
         locations[doc.id] = (file, line)
         documents.append(doc)
@@ -201,6 +203,74 @@ def _load_predictions(
         raise ReportedlyError(problems)
     name = system or (systems.most_common(1)[0][0] if systems else path.stem)
     return PredictionSet(tuple(documents), name, str(path), locations, schema)
+
+
+def _misplaced(
+    doc_id: str,
+    gold_texts: Mapping[str, str],
+    locations: Mapping[str, tuple[str, int | None]],
+    file: str,
+    line: int | None,
+) -> Incident | None:
+    """A record whose id is against the rule, not in the gold, or already predicted."""
+    if not is_valid_name(doc_id):  # THE id rule first, as validate does
+        return Incident("RPT-ID-INVALID", f"document id {doc_id!r} cannot be used: {NAME_RULE}", file, line, doc_id)
+    if doc_id not in gold_texts:
+        return Incident("RPT-PRED-UNKNOWN-DOC", f"document id {doc_id!r} is not in the gold", file, line, doc_id)
+    if doc_id in locations:
+        first = locations[doc_id]
+        where = f"{first[0]}:{first[1]}" if first[1] else first[0]
+        return Incident(
+            "RPT-PRED-DUPLICATE-DOC", f"document {doc_id!r} was already predicted at {where}", file, line, doc_id
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One record of a predictions file, as read: decoded in C, or else parsed by ``json.loads``."""
+
+    file: str
+    line: int | None
+    raw: str
+    decoded: DocumentRecord | None
+    parsed: Any = None  # json.loads(raw), when the decoder refused the record
+
+    @property
+    def doc_id(self) -> str | None:
+        if self.decoded is not None:
+            return self.decoded.id
+        found = self.parsed.get("id") if isinstance(self.parsed, dict) else None
+        return found if isinstance(found, str) else None
+
+    def record(self) -> Any:
+        """The parsed record, for the checks that name its problems."""
+        return self.parsed if self.decoded is None else json.loads(self.raw)
+
+
+def _document(r: _Raw, gold_text: str | None, schema: Schema | None, problems: list[Incident]) -> Document | None:
+    """The Document of one record, or None with its problems added to ``problems``; with
+    ``schema``, through THE record check, role prediction."""
+    if schema is None:
+        doc = document_from_record(r.decoded, gold_text) if r.decoded is not None else None
+        if doc is not None:
+            return doc
+        try:
+            return document_from_dict(r.record(), f"{r.file}:{r.line}" if r.line else r.file, text=gold_text)
+        except ReportedlyError as exc:
+            problems.append(Incident(exc.code, str(exc), r.file, r.line, r.doc_id))
+            return None
+    usual = None
+    if r.decoded is not None:
+        usual = validate_decoded(r.decoded, schema, file=r.file, line=r.line, role=Role.PREDICTION, text=gold_text)
+    found, doc = usual or validate_record(
+        r.record(), schema, file=r.file, line=r.line, role=Role.PREDICTION, text=gold_text
+    )
+    errors = [incident for incident in found if incident.is_error]
+    if errors or doc is None:
+        problems += errors or found
+        return None
+    return doc
 
 
 def _first_difference(a: str, b: str) -> int:

@@ -7,7 +7,15 @@ full list, and the CLI decides how to print it.
 from __future__ import annotations
 
 from reportedly.incidents import Severity
-from reportedly.validate.document import CODES, INTEGRITY, Place, Role, check_document, validate_record
+from reportedly.validate.document import (
+    CODES,
+    INTEGRITY,
+    Place,
+    Role,
+    check_document,
+    check_documents,
+    is_sound,
+)
 from reportedly.validate.files import (
     FileResult,
     Report,
@@ -16,6 +24,7 @@ from reportedly.validate.files import (
     validate_paths,
     validate_splits,
 )
+from reportedly.validate.records import validate_decoded, validate_record
 
 __all__ = [
     "CODES",
@@ -26,7 +35,10 @@ __all__ = [
     "Role",
     "Severity",
     "check_document",
+    "check_documents",
+    "is_sound",
     "validate_corpus",
+    "validate_decoded",
     "validate_file",
     "validate_paths",
     "validate_record",

@@ -13,7 +13,8 @@ from reportedly.document import Document
 from reportedly.incidents import Incident, Severity
 from reportedly.schema import Schema
 from reportedly.splits import parse_split
-from reportedly.validate.document import Role, validate_record
+from reportedly.validate.document import Role
+from reportedly.validate.records import validate_record
 
 # --- files -----------------------------------------------------------------------------------
 

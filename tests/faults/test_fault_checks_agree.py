@@ -15,8 +15,10 @@ from conftest import ROOT, invoke, record, write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reportedly.document import decode_document, decode_record, document_from_dict
 from reportedly.schema import Schema
-from reportedly.validate.document import _record_sound
+from reportedly.validate import Role, validate_decoded, validate_record
+from reportedly.validate.records import _record_sound
 
 
 def _prediction(**changes: Any) -> dict[str, Any]:
@@ -137,3 +139,59 @@ def test_the_quick_path_accepts_nothing_the_json_schema_refuses(candidate: dict[
     schema_json = json.loads((ROOT / "schema" / "document.schema.json").read_text(encoding="utf-8"))
     if _record_sound(candidate, schema):
         assert list(jsonschema.Draft202012Validator(schema_json).iter_errors(candidate)) == []
+
+
+# JSON texts that json.loads and the C decoder could read differently: each must take the slow path
+# or give the same document
+_RAW_EDGES = [
+    '{"id": "fixture-0001", "text": "x", "spans": [], "relations": [], "meta": {"n": NaN}}',
+    '{"id": "fixture-0001", "text": "x", "spans": [], "relations": [], "meta": {"n": 1' + "0" * 5000 + "}}",
+    '{"id": "fixture-0001", "text": "\\ud800", "spans": [], "relations": []}',
+    '{"id": "fixture-0001", "id": "fixture-0002", "text": "x", "spans": [], "relations": []}',
+    '{"id": "fixture-0001", "text": "ab", "spans": [{"id": "U1", "label": "CUE", "start": 0, "end": 1, '
+    '"text": "a", "attrs": null}], "relations": []}',
+    '{"id": "fixture-0001", "text": "ab", "spans": [{"id": "U1", "label": "CUE", "start": 0, "end": 1' + "0" * 30,
+    '{"id": "fixture-0001", "text": "ab", "spans": [{"id": "U1", "label": "CUE", "start": 1.0, "end": 2, '
+    '"text": "b"}], "relations": []}',
+    '{"id": "fixture-0001", "text": "ab", "spans": [{"id": "U1", "label": "CUE", "start": 0, "end": 1, '
+    '"text": "a", "x": 1}], "relations": []}',
+    '{"id": "fixture-0001", "spans": [], "relations": []}',
+    "[]",
+]
+
+
+def _agree(raw: str, schema: Schema) -> None:
+    """The C decoder's path gives what json.loads and the named checks give, or stands aside."""
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = None
+    fast = decode_document(raw)
+    if fast is not None:
+        assert parsed is not None and fast == document_from_dict(parsed)
+    decoded = decode_record(raw)
+    usual = None if decoded is None else validate_decoded(decoded, schema, role=Role.PREDICTION)
+    if usual is not None:
+        found, doc = validate_record(parsed, schema, role=Role.PREDICTION)
+        assert usual == (found, doc)
+
+
+@pytest.mark.parametrize("raw", _RAW_EDGES)
+def test_the_c_decoder_reads_edge_cases_as_json_loads_does_or_stands_aside(raw: str, schema: Schema) -> None:
+    _agree(raw, schema)
+    if '"id": "fixture-0002"' not in raw:  # all but the repeated key (both readers keep the last) are refused
+        assert decode_document(raw) is None
+
+
+def test_the_c_decoder_takes_the_usual_record(schema: Schema) -> None:
+    raw = json.dumps(_prediction())
+    assert decode_document(raw) is not None
+    decoded = decode_record(raw)
+    assert decoded is not None and validate_decoded(decoded, schema, role=Role.PREDICTION) is not None
+    _agree(raw, schema)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(candidate=_mutations())
+def test_the_c_decoder_and_the_named_checks_agree_on_every_mutation(candidate: dict[str, Any], schema: Schema) -> None:
+    _agree(json.dumps(candidate), schema)
