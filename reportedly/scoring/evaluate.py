@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from reportedly.document import Document
+from reportedly.document import Document, no_cycle_collection
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.manifest import Manifest
 from reportedly.schema import PACKAGE_ROOT, Schema, load_schema
@@ -59,6 +59,8 @@ class _System:
     series: dict[str, FloatArray]
 
 
+# nothing in scoring makes reference cycles: the cyclic collector would only rescan the documents read
+@no_cycle_collection()
 def evaluate(
     gold: Gold,
     predicted: Predicted,
