@@ -150,7 +150,7 @@ def predict_parallel(
         return run(documents)
     import pickle
 
-    shares = [list(documents[i::jobs]) for i in range(jobs)]
+    shares = _shares(documents, jobs)
     children: list[tuple[int, int]] = []
     for share in shares[1:]:
         read_end, write_end = os.pipe()
@@ -176,3 +176,15 @@ def predict_parallel(
         parts.append(result)
     by_id = {d.id: d for part in parts for d in part}
     return [by_id[d.id] for d in documents]
+
+
+def _shares(documents: Sequence[Document], jobs: int) -> list[list[Document]]:
+    """``documents`` in ``jobs`` shares of about equal length of text (the work of every system
+    grows with it): longest first, each to the share with the least text so far."""
+    shares: list[list[Document]] = [[] for _ in range(jobs)]
+    loads = [0] * jobs
+    for doc in sorted(documents, key=lambda d: -len(d.text)):
+        least = loads.index(min(loads))
+        shares[least].append(doc)
+        loads[least] += len(doc.text)
+    return shares

@@ -29,7 +29,7 @@ def test_the_scoring_bench_agrees_with_nervaluate_and_prints_its_ratios() -> Non
 
 def test_the_prediction_bench_measures_rules_on_one_and_two_processes() -> None:
     out = bench("predict.py", "--systems", "rules", "--repeat", "1", "--jobs", "2")
-    assert re.search(r"^rules +\d+ docs \(\d+ words\) in [\d.]+ s: [\d.]+ docs/s", out, re.M)
+    assert re.search(r"^rules +\d+ docs \(\d+ words\) in [\d.]+ s: [\d.]+ docs/s warm \([\d.]+ cold\)", out, re.M)
     assert re.search(r"^rules_speed_vs_rules=1\.000 rules:jobs2_speed_vs_rules=\d+\.\d{3}$", out, re.M)
 
 

@@ -11,7 +11,7 @@ to pre-annotate Label Studio tasks.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -119,9 +119,11 @@ class _Builder:
         self.spans: list[Span] = []
         self.relations: list[Relation] = []
         self.counts: dict[str, int] = {}
-        # per label: spans by offsets, and in order of creation (only spans of one label may clash)
+        # per label: spans by offsets, and by start (only spans of one label may clash)
         self._by_offsets: dict[tuple[str, int, int], Span] = {}
-        self._by_label: dict[str, list[Span]] = {}
+        self._by_label: dict[str, list[Span]] = {}  # by start
+        self._starts: dict[str, list[int]] = {}  # their starts
+        self._longest: dict[str, int] = {}
         self._related: set[Relation] = set()
 
     def span(self, label: str, start: int, end: int, **attrs: str) -> Span | None:
@@ -134,15 +136,21 @@ class _Builder:
         same = self._by_offsets.get((label, start, end))
         if same is not None:
             return same
+        starts = self._starts.setdefault(label, [])
         same_label = self._by_label.setdefault(label, [])
-        for other in same_label:
+        # only a span starting less than the longest span's length before ``end`` can reach into it
+        low = bisect_left(starts, start - self._longest.get(label, 0))
+        for other in same_label[low : bisect_left(starts, end)]:
             if other.start < start < other.end < end or start < other.start < end < other.end:
                 return None  # spans of one label never cross
         prefix = {"CUE": "U"}.get(label, label[0])
         self.counts[prefix] = self.counts.get(prefix, 0) + 1
         made = Span(f"{prefix}{self.counts[prefix]}", label, start, end, self.text[start:end], attrs)
         self.spans.append(made)
-        same_label.append(made)
+        at = bisect_right(starts, start)  # kept in order of start, for the range above
+        starts.insert(at, start)
+        same_label.insert(at, made)
+        self._longest[label] = max(self._longest.get(label, 0), end - start)
         self._by_offsets[(label, start, end)] = made
         return made
 
