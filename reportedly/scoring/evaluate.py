@@ -28,7 +28,7 @@ from reportedly.scoring import stats
 from reportedly.scoring._types import FloatArray, IntArray
 from reportedly.scoring.arrays import offsets, span_columns
 from reportedly.scoring.attributes import attribute_codes
-from reportedly.scoring.io import GoldSet, PredictionSet, load_gold, load_predictions
+from reportedly.scoring.io import GoldSet, PredictionSet, alignment_summary, load_gold, load_predictions
 from reportedly.scoring.matching import align_spans
 from reportedly.scoring.metrics import Compiled, Group, compile_group
 from reportedly.scoring.profile import MEASURES, profile_columns, profile_metrics, profile_series
@@ -128,24 +128,6 @@ def evaluate(
     if alignment["items"]:
         result = replace(result, settings={**result.settings, "alignment": alignment})
     return result
-
-
-def alignment_summary(documents: Sequence[Document]) -> dict[str, Any]:
-    """Totals of ``provenance.alignment`` (written by ``reportedly convert strings``) over documents."""
-    items = aligned = approximate = 0
-    reasons: dict[str, int] = {}
-    for doc in documents:
-        record = doc.provenance.get("alignment")
-        if not isinstance(record, dict):
-            continue
-        items += int(record.get("items", 0))
-        aligned += int(record.get("aligned", 0))
-        approximate += len(record.get("approximate", []))
-        for item in record.get("unaligned", []):
-            reason = str(item.get("reason", "unknown")) if isinstance(item, dict) else "unknown"
-            reasons[reason] = reasons.get(reason, 0) + 1
-    summary = {"items": items, "aligned": aligned, "unaligned": items - aligned, "approximate": approximate}
-    return {**summary, "reasons": reasons}
 
 
 # --- inputs ----------------------------------------------------------------------------------

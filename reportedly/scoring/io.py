@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -278,3 +278,21 @@ def _first_difference(a: str, b: str) -> int:
         if x != y:
             return i
     return min(len(a), len(b))
+
+
+def alignment_summary(documents: Sequence[Document]) -> dict[str, Any]:
+    """Totals of ``provenance.alignment`` (written by ``reportedly convert strings``) over documents."""
+    items = aligned = approximate = 0
+    reasons: dict[str, int] = {}
+    for doc in documents:
+        record = doc.provenance.get("alignment")
+        if not isinstance(record, dict):
+            continue
+        items += int(record.get("items", 0))
+        aligned += int(record.get("aligned", 0))
+        approximate += len(record.get("approximate", []))
+        for item in record.get("unaligned", []):
+            reason = str(item.get("reason", "unknown")) if isinstance(item, dict) else "unknown"
+            reasons[reason] = reasons.get(reason, 0) + 1
+    summary = {"items": items, "aligned": aligned, "unaligned": items - aligned, "approximate": approximate}
+    return {**summary, "reasons": reasons}
