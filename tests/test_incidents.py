@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import reportedly
-from reportedly.incidents import REGISTRY, Incident, ReportedlyError
+from reportedly.incidents import REGISTRY, Incident, ReportedlyError, coded
 
 PACKAGE = Path(reportedly.__file__).parent
 CODE = re.compile(r"^RPT-[A-Z0-9]+(?:-[A-Z0-9]+)*$")
@@ -73,3 +73,23 @@ def test_an_error_carries_its_incidents_and_the_first_error_code() -> None:
     with pytest.raises(ReportedlyError) as raised:
         raise ReportedlyError.of("RPT-CLI-OPTION", "--average must be pooled or per-text")
     assert raised.value.code == "RPT-CLI-OPTION"
+
+
+def test_every_exception_gets_a_code_and_a_message(tmp_path: Path) -> None:
+    def raised(action: object) -> BaseException:
+        try:
+            action()  # type: ignore[operator]
+        except Exception as exc:
+            return exc
+        raise AssertionError("nothing raised")
+
+    assert coded(ReportedlyError.of("RPT-CLI-OPTION", "no")) == (
+        "RPT-CLI-OPTION",
+        "no. Fix: " + REGISTRY["RPT-CLI-OPTION"].fix + ".",
+    )
+    missing = raised(lambda: (tmp_path / "none").read_text())
+    assert coded(missing) == ("RPT-PATH-MISSING", f"{tmp_path / 'none'}: no such file or folder")
+    assert coded(raised(lambda: tmp_path.read_text()))[0] == "RPT-PATH-KIND"
+    assert coded(raised(lambda: b"\xff".decode("utf-8")))[0] == "RPT-ENCODING"
+    assert coded(RecursionError()) == ("RPT-JSON-SYNTAX", "an input is nested too deeply to read")
+    assert coded(KeyError("x")) == ("RPT-INTERNAL", "KeyError: 'x'")

@@ -8,11 +8,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from studio_server import sample_document
 from typer.testing import CliRunner
 
 from reportedly.cli import app
+from reportedly.convert.labelstudio import parse_annotator_map, read_predictions
 from reportedly.document import Document, document_to_dict, read_document, write_document, write_jsonl
+from reportedly.incidents import ReportedlyError
+from reportedly.schema import labelstudio_xml, load_schema
 
 
 def _content(doc: Document) -> dict[str, Any]:
@@ -154,3 +158,53 @@ def test_bad_offsets_in_a_file_name_task_and_region_and_exit_1(tmp_path: Path) -
     assert output.exit_code == 1
     assert "task 5" in output.output and "annotation 9" in output.output and "region S1" in output.output
     assert "RPT-LS-OFFSET" in output.output and not (tmp_path / "layers").exists()
+
+
+# --- what the Label Studio commands read: --annotator, --predictions, --config ----------------------
+
+
+def test_annotator_options_are_user_equals_id(tmp_path: Path) -> None:
+    assert parse_annotator_map(None) == {}
+    assert parse_annotator_map(["ann@example.org = a1", "4=a2"]) == {"ann@example.org": "a1", "4": "a2"}
+    for bad in ("4", "=a1", "4="):
+        with pytest.raises(ReportedlyError) as raised:
+            parse_annotator_map([bad])
+        assert raised.value.code == "RPT-CLI-OPTION" and str(raised.value).endswith(f"not {bad!r}")
+
+
+def test_predictions_name_their_system_or_are_given_one(tmp_path: Path) -> None:
+    gold = sample_document()
+    texts = {gold.id: gold.text}
+    assert read_predictions(None, "rules", texts) == ([], "rules")
+    one = tmp_path / "one.jsonl"
+    write_jsonl(one, [replace(gold, provenance={"layer": "prediction", "system": "rules"})], include_text=False)
+    preds, system = read_predictions(one, None, texts)
+    assert system == "rules" and [p.text for p in preds] == [gold.text]
+    assert read_predictions(one, "other", texts)[1] == "other"
+    none = tmp_path / "none.jsonl"
+    write_jsonl(none, [replace(gold, provenance={"layer": "prediction"})], include_text=False)
+    with pytest.raises(ReportedlyError) as raised:
+        read_predictions(none, None, texts)
+    assert (
+        raised.value.code == "RPT-CLI-OPTION"
+        and str(raised.value) == f"{none}: give --system NAME (the records name no system)"
+    )
+    with pytest.raises(ReportedlyError) as raised:
+        read_predictions(tmp_path / "missing.jsonl", None, texts)
+    assert raised.value.code == "RPT-PATH-MISSING" and str(raised.value).startswith("cannot read predictions: ")
+
+
+def test_the_labeling_config_must_be_the_schemas(tmp_path: Path) -> None:
+    from reportedly.studio.client import read_config
+
+    schema = load_schema()
+    config = tmp_path / "labelstudio.xml"
+    with pytest.raises(ReportedlyError) as raised:
+        read_config(config, schema)
+    assert raised.value.code == "RPT-STUDIO-CONFIG" and "reportedly schema build" in str(raised.value)
+    config.write_text("<!-- regenerated -->\n" + labelstudio_xml(schema), encoding="utf-8")
+    assert "regenerated" in read_config(config, schema)  # comments and layout do not count
+    config.write_text("<View></View>", encoding="utf-8")
+    with pytest.raises(ReportedlyError) as raised:
+        read_config(config, schema)
+    assert raised.value.code == "RPT-GENERATED-STALE"

@@ -13,28 +13,8 @@ from typer._click.core import Context
 from typer._click.exceptions import ClickException
 from typer.core import TyperGroup, TyperOption
 
-from reportedly.incidents import ReportedlyError
+from reportedly.incidents import ReportedlyError, coded
 from reportedly.schema import DEFAULT_SCHEMA_PATH, Schema, load_schema
-
-
-def _coded(exc: BaseException) -> tuple[str, str]:
-    """The code and message of an error no command caught: every error leaves with a code."""
-    if isinstance(exc, ReportedlyError):
-        return exc.code, str(exc)
-    if isinstance(exc, UnicodeDecodeError):
-        return "RPT-ENCODING", f"a file is not UTF-8 (byte {exc.start}: {exc.reason})"
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        if isinstance(exc, FileNotFoundError):
-            return "RPT-PATH-MISSING", f"{where}no such file or folder"
-        if isinstance(exc, IsADirectoryError | NotADirectoryError):
-            return "RPT-PATH-KIND", f"{where}{exc.strerror} (a file and a folder were confused)"
-        return "RPT-IO", f"{where}{exc.strerror or exc}"
-    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
-        return "RPT-JSON-SYNTAX", f"a JSON number is too long to read ({exc})"
-    if isinstance(exc, RecursionError):
-        return "RPT-JSON-SYNTAX", "an input is nested too deeply to read"
-    return "RPT-INTERNAL", f"{type(exc).__name__}: {exc}"
 
 
 class HelpGroup(TyperGroup):
@@ -58,7 +38,7 @@ class _GuardedGroup(HelpGroup):
         except (typer.Exit, typer.Abort, ClickException):
             raise
         except Exception as exc:
-            code, message = _coded(exc)
+            code, message = coded(exc)
             if code == "RPT-INTERNAL" and os.environ.get("REPORTEDLY_DEBUG"):
                 raise
             raise fail(message, code) from None
@@ -94,13 +74,13 @@ def fail(message: str, code: str) -> typer.Exit:
 
 def error_code(exc: BaseException) -> str:
     """The code of an error: its own, or the one its kind gets."""
-    return _coded(exc)[0]
+    return coded(exc)[0]
 
 
 def fail_from(exc: BaseException) -> typer.Exit:
     """:func:`fail` with the code an error carries, or the one its kind gets (a folder where a file
     belongs is RPT-PATH-KIND, a missing file RPT-PATH-MISSING, ...)."""
-    code, message = _coded(exc)
+    code, message = coded(exc)
     return fail(message, code)
 
 

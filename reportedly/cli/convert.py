@@ -1,16 +1,17 @@
 """``reportedly convert ...``: brat, CoNLL, plain text and quoted strings to and from documents.
 
-Each command calls one converter of :mod:`reportedly.convert` (or :func:`reportedly.quotes.align_document`),
-prints every issue with its place and fix, validates what it would write, and writes nothing when
-there is an error. Files are written atomically, and an existing file with other content is only
-replaced with ``--overwrite``.
+Each command calls one ``plan_*`` function of :mod:`reportedly.convert` (what to read, check and
+write), prints every issue with its place and fix, and writes nothing when there is an error.
+Files are written atomically, and an existing file with other content is only replaced with
+``--overwrite``. The helpers here print a plan and write it; ``convert uncertainty-xml``
+(:mod:`.corpora`) uses them too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -22,20 +23,18 @@ from reportedly.cli.app import (
     app,
     console,
     err_console,
-    error_code,
     fail,
+    fail_from,
     open_schema,
 )
 from reportedly.convert.bundled import bundled_mappings
-from reportedly.convert.issues import Issue
-from reportedly.document import Document, dumps_document, read_documents
 from reportedly.incidents import Incident, ReportedlyError, Severity
 from reportedly.schema import Schema
 
 # the converters are imported where they are used, so that `--help` loads none of them
 if TYPE_CHECKING:
     from reportedly.convert.brat import BratMapping
-    from reportedly.convert.output import Placed
+    from reportedly.convert.output import Checked, Planned
 
 DEFAULT_FUZZY_THRESHOLD = 85.0  # reportedly.quotes' default (it imports rapidfuzz: not at --help)
 
@@ -52,46 +51,28 @@ OverwriteOption = Annotated[
 ]
 
 
-# --- shared steps -----------------------------------------------------------------------------
+# --- printing a plan and writing it -------------------------------------------------------------
 
 
-def _report(issues: Iterable[Issue]) -> None:
-    for issue in issues:
-        style = "red" if issue.level == "error" else "yellow"
-        err_console.print(Text(issue.render(), style=style), highlight=False, soft_wrap=True)
+def print_incidents(incidents: Iterable[Incident]) -> None:
+    """Each incident on stderr, with its place and fix; errors red, warnings yellow."""
+    for incident in incidents:
+        style = "red" if incident.severity is Severity.ERROR else "yellow"
+        err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
 
 
-def _stop_on_errors(issues: Sequence[Issue]) -> None:
-    _report(issues)
-    errors = [i for i in issues if i.level == "error"]
+def stop_on_errors(issues: Iterable[Incident]) -> None:
+    """Print a converter's issues; stop (nothing written) when one is an error."""
+    issues = list(issues)
+    print_incidents(issues)
+    errors = [i for i in issues if i.is_error]
     if errors:
         raise fail(f"{len(errors)} error(s); nothing written", errors[0].code)
 
 
-def _read(path: Path, what: str) -> list[Document]:
-    try:
-        return read_documents(path)
-    except (ReportedlyError, OSError) as exc:
-        raise fail(f"cannot read {what} {path}: {exc}", error_code(exc)) from None
-
-
-def _mapping(name: str, schema: Schema) -> BratMapping:
-    from reportedly.convert.brat import load_mapping
-
-    try:
-        return load_mapping(name, schema)
-    except ReportedlyError as exc:
-        _report(exc.incidents)
-        raise fail(f"cannot use mapping {name!r}", exc.code) from None
-
-
-def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
-    """Check documents about to be written; print every incident; stop on errors."""
-    from reportedly.convert.output import check_before_writing
-
-    checked = check_before_writing(placed, schema, **options)
-    for incident in checked.incidents:
-        _print_incident(incident)
+def stop_on_check(checked: Checked) -> None:
+    """Print the check of the documents about to be written; stop on its errors."""
+    print_incidents(checked.incidents)
     if checked.missing_attributes:
         err_console.print(
             f"note: {checked.missing_attributes} required attribute value(s) missing (allowed here); "
@@ -102,32 +83,34 @@ def _check(placed: Iterable[Placed], schema: Schema, **options: Any) -> None:
         raise fail(f"{len(checked.errors)} validation error(s); nothing written", checked.errors[0].code)
 
 
-def _write(files: Mapping[Path, str], *, overwrite: bool, out: Path, single: bool = False) -> int:
+def write_out(files: Mapping[Path, str], *, overwrite: bool, out: Path, single: bool = False) -> int:
+    """Write ``files`` under ``out`` (a folder, or with ``single`` the one file ``out``); the number written."""
     from reportedly.convert.output import output_root, write_files
 
     root, lock = (out.parent, False) if single else output_root(out)
     try:
         return write_files(files, overwrite=overwrite, root=root, lock=lock)
     except ReportedlyError as exc:
-        _report(exc.incidents)
+        print_incidents(exc.incidents)
         hint = "; pass --overwrite to replace them" if exc.code == "RPT-OUT-EXISTS" else ""
         raise fail(f"nothing written{hint}", exc.code) from None
 
 
-def _provenance(
-    schema: Schema, annotator: str | None, method: str | None, system: str | None, default_method: str
-) -> dict[str, Any]:
-    from reportedly.convert.output import provenance_for
+def write_plan(plan: Planned, *, overwrite: bool, out: Path, single: bool = False) -> int:
+    """Print a plan's issues and check, stop on an error, else write its files; the number written."""
+    stop_on_errors(plan.issues)
+    stop_on_check(plan.checked)
+    return write_out(plan.files, overwrite=overwrite, out=out, single=single)
+
+
+def _mapping(name: str, schema: Schema) -> BratMapping:
+    from reportedly.convert.brat import load_mapping
 
     try:
-        return provenance_for(schema, annotator=annotator, method=method, system=system, default_method=default_method)
+        return load_mapping(name, schema)
     except ReportedlyError as exc:
-        raise fail(str(exc), exc.code) from None
-
-
-def _print_incident(incident: Incident) -> None:
-    style = "red" if incident.severity is Severity.ERROR else "yellow"
-    err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
+        print_incidents(exc.incidents)
+        raise fail(f"cannot use mapping {name!r}", exc.code) from None
 
 
 # --- strings ----------------------------------------------------------------------------------
@@ -170,9 +153,7 @@ def convert_strings(
     Example: reportedly convert strings quotes/a1.jsonl --texts corpus/documents --annotator a1
     --method "independent pass" --out corpus/layers/a1
     """
-    from reportedly.convert.output import document_files
-    from reportedly.convert.strings import align_quote_files
-    from reportedly.validate import Role
+    from reportedly.convert.strings import plan_quote_alignment
 
     if annotator is not None and not method:
         raise fail("--annotator needs --method (e.g. 'independent pass')", "RPT-CLI-OPTION")
@@ -181,31 +162,31 @@ def convert_strings(
     if not 0 < fuzzy_threshold <= 100:
         raise fail(f"--fuzzy-threshold must be in (0, 100], not {fuzzy_threshold}", "RPT-CLI-OPTION")
     schema = open_schema(schema_path)
-    provenance = _provenance(schema, annotator, method, system, "")
-    use_fuzzy = (system is not None) if fuzzy is None else fuzzy
     try:
-        aligned = align_quote_files(
+        plan = plan_quote_alignment(
             inputs,
-            {doc.id: doc for doc in _read(texts, "texts")},
-            schema,
-            provenance=provenance,
+            out,
+            texts=texts,
+            schema=schema,
+            annotator=annotator,
+            method=method,
+            system=system,
             mode=mode,  # type: ignore[arg-type]
-            fuzzy_threshold=fuzzy_threshold if use_fuzzy else None,
+            fuzzy=fuzzy,
+            fuzzy_threshold=fuzzy_threshold,
         )
     except ReportedlyError as exc:
-        raise fail(str(exc), exc.code) from None
-    for line in [*aligned.unaligned, *aligned.approximate]:
+        raise fail_from(exc) from None
+    for line in [*plan.unaligned, *plan.approximate]:
         err_console.print(line, highlight=False, markup=False, emoji=False)
-    problems, approximate, documents = len(aligned.unaligned), len(aligned.approximate), aligned.documents
-    if problems and annotator is not None:
+    problems, approximate = len(plan.unaligned), len(plan.approximate)
+    if plan.incomplete:
         raise fail(f"{problems} item(s) not aligned; nothing written", "RPT-ALIGN-INCOMPLETE")
-    _check(aligned.placed, schema, role=Role.PREDICTION if system is not None else None)
-    written = _write(document_files(documents, out), overwrite=overwrite, out=out)
-    spans = sum(len(d.spans) for d in documents)
+    written = write_plan(plan, overwrite=overwrite, out=out)
     unaligned = f", {problems} item(s) not aligned (listed in provenance.alignment)" if problems else ""
     approximately = f", {approximate} of them approximately" if approximate else ""
     console.print(
-        f"aligned {spans} span(s){approximately} in {len(documents)} document(s){unaligned} -> {out} "
+        f"aligned {plan.spans} span(s){approximately} in {plan.documents} document(s){unaligned} -> {out} "
         f"({written} file(s) written)",
         highlight=False,
     )
@@ -252,9 +233,7 @@ def brat_import(
     Example: reportedly convert brat-import brat/ --out corpus/layers --mapping attribution
     --discontinuous merge --allow-missing-attrs
     """
-    from reportedly.convert.brat import DISCONTINUOUS_POLICIES, import_brat_folder
-    from reportedly.corpus import Corpus
-    from reportedly.manifest import MANIFEST, manifest_text, scope_of
+    from reportedly.convert.brat import DISCONTINUOUS_POLICIES, plan_brat_import
 
     if discontinuous not in DISCONTINUOUS_POLICIES:
         raise fail(f"--discontinuous must be one of {', '.join(DISCONTINUOUS_POLICIES)}", "RPT-CLI-OPTION")
@@ -262,42 +241,26 @@ def brat_import(
         raise fail(f"{folder} is not a folder", "RPT-PATH-MISSING")
     schema = open_schema(schema_path)
     brat_mapping = _mapping(mapping, schema)
-    gold_dir = gold if gold is not None else Corpus(out.parent).documents_folder
-    gold_docs = None
-    if gold is not None or gold_dir.is_dir():
-        gold_docs = {doc.id: doc for doc in _read(gold_dir, "gold documents")}
-    result = import_brat_folder(
-        folder,
-        schema=schema,
-        mapping=brat_mapping,
-        annotator=annotator,
-        separator=separator,
-        gold=gold_docs,
-        discontinuous=discontinuous,  # type: ignore[arg-type]
-    )
-    _stop_on_errors(result.issues)
-    _check(
-        [(layer.document, str(layer.ann_file), layer.lines) for layer in result.layers],
-        schema,
-        expected_layer="annotation",
-        annotator_of={i: layer.annotator for i, layer in enumerate(result.layers)},
-        allow_missing_attrs=allow_missing_attrs,
-    )
-    files = {
-        out / layer.annotator / f"{layer.document.id}.json": dumps_document(layer.document) for layer in result.layers
-    }
-    labels = brat_mapping.corpus_labels
-    attributes = [a.name for a in schema.attributes if a.label in labels and a.name in brat_mapping.corpus_attributes]
-    scope = scope_of(schema, labels, attributes=attributes, name=brat_mapping.name)
-    if not scope.covers(schema):  # say what the layers annotate, so eval scores those labels only
-        files.update({out / layer.annotator / MANIFEST: manifest_text(scope) for layer in result.layers})
-    written = _write(files, overwrite=overwrite, out=out)
-    for txt in result.unannotated:
+    try:
+        plan = plan_brat_import(
+            folder,
+            out,
+            schema=schema,
+            mapping=brat_mapping,
+            annotator=annotator,
+            separator=separator,
+            gold=gold,
+            discontinuous=discontinuous,  # type: ignore[arg-type]
+            allow_missing_attrs=allow_missing_attrs,
+        )
+    except ReportedlyError as exc:
+        raise fail_from(exc) from None
+    written = write_plan(plan, overwrite=overwrite, out=out)
+    for txt in plan.unannotated:
         err_console.print(f"note: {txt} has no .ann file", highlight=False)
-    annotators = sorted({layer.annotator for layer in result.layers})
-    checked = f"; texts checked against {gold_dir}" if gold_docs is not None else ""
+    checked = f"; texts checked against {plan.gold}" if plan.gold is not None else ""
     console.print(
-        f"{len(result.layers)} layer(s) of {len(annotators)} annotator(s) ({', '.join(annotators)}) "
+        f"{plan.layers} layer(s) of {len(plan.annotators)} annotator(s) ({', '.join(plan.annotators)}) "
         f"-> {out} ({written} file(s) written){checked}",
         highlight=False,
     )
@@ -322,15 +285,18 @@ def brat_export(
 
     Example: reportedly convert brat-export corpus/layers/a1 corpus/layers/a2 --by-annotator --out brat/
     """
-    from reportedly.convert.brat import export_brat
+    from reportedly.convert.brat import plan_brat_export
 
     schema = open_schema(schema_path)
     brat_mapping = _mapping(mapping, schema)
-    documents = [doc for path in inputs for doc in _read(path, "documents")]
-    result = export_brat(documents, schema=schema, mapping=brat_mapping, by_annotator=by_annotator, separator=separator)
-    _stop_on_errors(result.issues)
-    written = _write({out / name: content for name, content in result.files.items()}, overwrite=overwrite, out=out)
-    console.print(f"{len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)
+    try:
+        plan = plan_brat_export(
+            inputs, out, schema=schema, mapping=brat_mapping, by_annotator=by_annotator, separator=separator
+        )
+    except ReportedlyError as exc:
+        raise fail_from(exc) from None
+    written = write_plan(plan, overwrite=overwrite, out=out)
+    console.print(f"{plan.documents} document(s) -> {out} ({written} file(s) written)", highlight=False)
 
 
 # --- CoNLL ------------------------------------------------------------------------------------
@@ -352,28 +318,28 @@ def conll_export(
 
     Example: reportedly convert conll-export corpus/documents --out corpus.conll --label SOURCE --label CUE
     """
-    from reportedly.convert.conll import export_conll
-    from reportedly.validate import Role, check_document
+    from reportedly.convert.conll_plan import plan_conll_export
 
     schema = open_schema(schema_path)
     labels = label or list(schema.label_names)
     unknown = sorted(set(labels) - set(schema.label_names))
     if unknown:
         raise fail(f"unknown label(s) {unknown}; known: {', '.join(schema.label_names)}", "RPT-CLI-OPTION")
-    documents = [doc for path in inputs for doc in _read(path, "documents")]
-    # what the tokenizer cannot take (a text over 1,000,000 characters, broken offsets) is refused first
-    problems = [i for doc in documents for i in check_document(doc, schema, Role.PREDICTION) if i.is_error]
-    for incident in problems:
-        _print_incident(incident)
-    if problems:
-        raise fail(f"{len(problems)} error(s) in the documents; nothing written", problems[0].code)
-    result = export_conll(documents, labels=labels)
-    _stop_on_errors(result.issues)
-    written = _write({out: result.text}, overwrite=overwrite, out=out, single=True)
-    left_out = len(result.issues)
+    try:
+        plan = plan_conll_export(inputs, out, schema=schema, labels=labels)
+    except ReportedlyError as exc:
+        raise fail_from(exc) from None
+    # the documents' own errors come first, with their own summary: the export never ran on them
+    print_incidents(plan.checked.incidents)
+    if plan.checked.errors:
+        raise fail(
+            f"{len(plan.checked.errors)} error(s) in the documents; nothing written", plan.checked.errors[0].code
+        )
+    written = write_plan(plan, overwrite=overwrite, out=out, single=True)
+    left_out = len(plan.issues)
     console.print(
-        f"{result.exported} span(s) of {len(documents)} document(s) in columns "
-        f"{' '.join(result.columns)} -> {out}"
+        f"{plan.exported} span(s) of {plan.documents} document(s) in columns "
+        f"{' '.join(plan.columns)} -> {out}"
         + (f"; {left_out} span(s) left out" if left_out else "")
         + ("" if written else " (unchanged)"),
         highlight=False,
@@ -409,41 +375,25 @@ def conll_import(
     Example: reportedly convert conll-import tagger-output.conll --texts corpus/documents --system my-crf
     --out preds.jsonl
     """
-    from reportedly.convert.conll import import_conll
-    from reportedly.convert.output import document_files
+    from reportedly.convert.conll_plan import plan_conll_import
 
     schema = open_schema(schema_path)
-    provenance = _provenance(schema, annotator, method, system, "imported from CoNLL BIO")
-    sources = {doc.id: doc for doc in _read(texts, "texts")} if texts is not None else None
-    documents: list[Document] = []
-    issues: list[Issue] = []
-    places: list[Placed] = []
-    for path in inputs:
-        try:
-            content = path.read_bytes().decode("utf-8")
-        except OSError as exc:
-            raise fail(f"{path}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
-        except UnicodeDecodeError as exc:
-            issues.append(Issue("RPT-ENCODING", f"byte {exc.start}: {exc.reason}", str(path)))
-            continue
-        result = import_conll(
-            content,
-            labels=schema.label_names,
-            file=str(path),
-            sources=sources,
+    try:
+        plan = plan_conll_import(
+            inputs,
+            out,
+            schema=schema,
+            annotator=annotator,
+            method=method,
+            system=system,
+            texts=texts,
             tag_columns=tag_columns,
-            provenance=provenance,
-            meta={"origin": "user_supplied"},
         )
-        issues += result.issues
-        documents += result.documents
-        places += [(doc, str(path), {}) for doc in result.documents]
-    _stop_on_errors(issues)
-    _check(places, schema, allow_missing_attrs=True)
-    written = _write(document_files(documents, out), overwrite=overwrite, out=out)
-    spans = sum(len(d.spans) for d in documents)
+    except ReportedlyError as exc:
+        raise fail_from(exc) from None
+    written = write_plan(plan, overwrite=overwrite, out=out)
     console.print(
-        f"{spans} span(s) in {len(documents)} document(s) -> {out} ({written} file(s) written)", highlight=False
+        f"{plan.spans} span(s) in {plan.documents} document(s) -> {out} ({written} file(s) written)", highlight=False
     )
 
 
@@ -470,8 +420,7 @@ def convert_text(
 
     Example: reportedly convert text inbox/ --meta genre=wire --meta topic=defense --id-prefix new- --out new.jsonl
     """
-    from reportedly.convert.output import document_files
-    from reportedly.convert.plain import import_texts
+    from reportedly.convert.plain import plan_text_import
 
     pairs = {}
     for item in meta or []:
@@ -480,8 +429,9 @@ def convert_text(
             raise fail(f"--meta {item!r} is not KEY=VALUE", "RPT-CLI-OPTION")
         pairs[key] = value
     schema = open_schema(schema_path)
-    result = import_texts(inputs, meta=pairs, id_prefix=id_prefix, schema_version=schema.version)
-    _stop_on_errors(result.issues)
-    _check([(doc, str(out), {}) for doc in result.documents], schema)
-    written = _write(document_files(result.documents, out), overwrite=overwrite, out=out)
-    console.print(f"{len(result.documents)} document(s) -> {out} ({written} file(s) written)", highlight=False)
+    try:
+        plan = plan_text_import(inputs, out, schema=schema, meta=pairs, id_prefix=id_prefix)
+    except ReportedlyError as exc:
+        raise fail_from(exc) from None
+    written = write_plan(plan, overwrite=overwrite, out=out)
+    console.print(f"{plan.documents} document(s) -> {out} ({written} file(s) written)", highlight=False)

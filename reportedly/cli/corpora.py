@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, err_console, fail, open_schema
-from reportedly.cli.convert import OverwriteOption, _check, _stop_on_errors, _write, convert_app
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, err_console, fail, fail_from, open_schema
+from reportedly.cli.convert import OverwriteOption, convert_app, write_plan
+from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
 
 
@@ -47,31 +48,20 @@ def uncertainty_xml(
 
     Example: reportedly convert uncertainty-xml wiki.xml --out gold/szeged-wiki --cue hypo_dynamic=skip
     """
-    from reportedly.convert.output import document_files
-    from reportedly.convert.uncertainty import import_uncertainty_xml
-    from reportedly.manifest import MANIFEST, manifest_text, scope_of
+    from reportedly.convert.uncertainty import plan_uncertainty_import
 
     schema = open_schema(schema_path)
     overrides = cue_overrides(cue, schema)
     try:
-        content = file.read_bytes()
-    except OSError as exc:
-        raise fail(f"{file}: {exc.strerror or exc}", "RPT-PATH-MISSING") from None
-    result = import_uncertainty_xml(content, file=str(file), cue_types=overrides, schema_version=schema.version)
-    _stop_on_errors(result.issues)
-    _check([(doc, str(file), {}) for doc in result.documents], schema, allow_missing_attrs=True)
-    files = document_files(result.documents, out)
-    scope = scope_of(schema, ["HEDGE"], attributes=["hedge_type"] if result.typed else [], name=file.stem)
-    if out.suffix != ".jsonl":
-        files[out / MANIFEST] = manifest_text(scope)
-    written = _write(files, overwrite=overwrite, out=out)
-    hedges = sum(len(d.spans) for d in result.documents)
-    left_out = sum(result.skipped.values())
-    for cue_type, count in sorted(result.skipped.items()):
+        plan = plan_uncertainty_import(file, out, schema=schema, cue_types=overrides)
+    except ReportedlyError as exc:
+        raise fail_from(exc) from None
+    written = write_plan(plan, overwrite=overwrite, out=out)
+    for cue_type, count in sorted(plan.skipped.items()):
         err_console.print(f"note: {count} cue(s) of type {cue_type!r} are not hedges here (skip)", highlight=False)
     console.print(
-        f"{len(result.documents)} document(s), {hedges} hedge(s) from {sum(result.cues.values())} cue(s) "
-        f"({left_out} left out) -> {out} ({written} file(s) written)",
+        f"{plan.documents} document(s), {plan.hedges} hedge(s) from {plan.cues} cue(s) "
+        f"({sum(plan.skipped.values())} left out) -> {out} ({written} file(s) written)",
         highlight=False,
         markup=False,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
@@ -16,22 +16,20 @@ from reportedly.cli.app import (
     app,
     console,
     err_console,
-    error_code,
     fail,
+    fail_from,
     open_schema,
 )
+from reportedly.cli.studio_common import annotator_overrides, open_config, open_predictions, report_layers
 from reportedly.cli.studio_rounds import DbOption, LocalBackendOption, RoundOption
 from reportedly.corpus import Corpus
-from reportedly.document import read_jsonl
-from reportedly.incidents import ReportedlyError, Severity
-from reportedly.schema import PACKAGE_ROOT, Schema, labelstudio_xml
+from reportedly.incidents import ReportedlyError
+from reportedly.schema import PACKAGE_ROOT
 from reportedly.studio.database import parse_database
 from reportedly.studio.defaults import DEFAULT_DIR, DEFAULT_PROJECT
 
 # the Label Studio client, server and converters are imported where they are used: not at --help
 if TYPE_CHECKING:
-    from reportedly.convert import labelstudio
-    from reportedly.convert.labelstudio import Problem
     from reportedly.studio import client as studio_client
 
 studio_app = typer.Typer(
@@ -65,22 +63,6 @@ DEFAULT_INSTRUCTIONS = PACKAGE_ROOT / "LABELING.md"
 DEFAULT_LAYERS = Corpus(Path("corpus")).layers_folder
 
 
-def _studio_fail(exc: ReportedlyError) -> typer.Exit:
-    return fail(str(exc), exc.code)
-
-
-def _read_config(path: Path, schema: Schema) -> str:
-    """The labeling config file, checked fresh against the schema (pull reads results by the schema)."""
-    from reportedly.studio import client as studio_client
-
-    if not path.exists():
-        raise fail(f"{path} does not exist; run `reportedly schema build`", "RPT-STUDIO-CONFIG")
-    config = path.read_text(encoding="utf-8")
-    if studio_client.canonical_config(config) != studio_client.canonical_config(labelstudio_xml(schema)):
-        raise fail(f"{path} is stale against {schema.path}; run `reportedly schema build`", "RPT-GENERATED-STALE")
-    return config
-
-
 def _connect(root: Path, url: str | None) -> studio_client.Connection:
     from reportedly.studio import client as studio_client
     from reportedly.studio.server import StudioPaths
@@ -90,46 +72,7 @@ def _connect(root: Path, url: str | None) -> studio_client.Connection:
         settings = studio_client.resolve_settings(paths, url=url)
         return studio_client.connect(settings.url, settings.token, token_source=settings.token_source)
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
-
-
-def _mapping(pairs: list[str] | None) -> dict[str, str]:
-    out = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key or not value:
-            raise fail(
-                f"--annotator takes USER=ID (an e-mail or Label Studio user id, then an annotator id), not {pair!r}",
-                "RPT-CLI-OPTION",
-            )
-        out[key.strip()] = value.strip()
-    return out
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
-        style = "red" if problem.severity is Severity.ERROR else "yellow"
-        err_console.print(Text(problem.render(), style=style), highlight=False, soft_wrap=True)
-
-
-def _report_layers(result: labelstudio.WriteResult, out: Path) -> None:
-    _print_problems(result.problems)
-    for incident in result.incidents:
-        style = "red" if incident.severity.value == "error" else "yellow"
-        err_console.print(Text(incident.render(), style=style), highlight=False, soft_wrap=True)
-    for path in result.kept_local:
-        err_console.print(
-            Text(f"{path}: edited here since the last pull; kept (--force overwrites it)", style="yellow"),
-            highlight=False,
-        )
-    errors = sum(1 for p in result.problems if p.severity is Severity.ERROR)
-    console.print(
-        f"{len(result.written)} layer(s) written, {len(result.unchanged)} unchanged, "
-        f"{len(result.kept_local)} kept (edited here), {len(result.failed)} not converted -> {out}; "
-        f"{errors} error(s), {len(result.problems) - errors} warning(s), "
-        f"{sum(1 for i in result.incidents if i.severity.value == 'error')} validation error(s)",
-        highlight=False,
-    )
+        raise fail_from(exc) from None
 
 
 # --- server -------------------------------------------------------------------------------------
@@ -161,7 +104,7 @@ def studio_serve(
             loopback_backends=local_backend,
         )
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
+        raise fail_from(exc) from None
     info, creds = result.info, result.credentials
     state = f"started in {result.seconds:.1f} s" if result.started else "already running"
     console.print(
@@ -253,7 +196,7 @@ def studio_setup(
     from reportedly.studio import client as studio_client
 
     schema = open_schema(schema_path)
-    config = _read_config(config_path, schema)
+    config = open_config(config_path, schema)
     if not instructions.exists():
         raise fail(f"{instructions} does not exist", "RPT-PATH-MISSING")
     if round_name:
@@ -281,7 +224,7 @@ def studio_setup(
         )
         connected = _connect_backend(conn, result.project.id, backend) if backend else ""
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
+        raise fail_from(exc) from None
     action = (
         "created"
         if result.created
@@ -316,24 +259,7 @@ def studio_invite(url: UrlOption = None, root: DirOption = DEFAULT_DIR) -> None:
     try:
         console.print(studio_client.invite_url(conn), highlight=False, soft_wrap=True)
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
-
-
-def _predictions(path: Path | None, system: str | None, texts: dict[str, str]) -> tuple[list[Any], str | None]:
-    if path is None:
-        return [], system
-    try:
-        preds = read_jsonl(path, texts=texts)
-    except (ReportedlyError, OSError) as exc:
-        raise fail(f"cannot read predictions: {exc}", error_code(exc)) from None
-    systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
-    if system is None:
-        if len(systems) != 1:
-            raise fail(
-                f"{path}: give --system NAME (the records name {sorted(systems) or 'no system'})", "RPT-CLI-OPTION"
-            )
-        system = systems.pop()
-    return preds, system
+        raise fail_from(exc) from None
 
 
 @studio_app.command("push")
@@ -367,14 +293,14 @@ def studio_push(
     from reportedly.studio import client as studio_client
 
     schema = open_schema(schema_path)
-    config = _read_config(config_path, schema)
+    config = open_config(config_path, schema)
     try:
         docs = labelstudio.read_inputs(inputs)
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
+        raise fail_from(exc) from None
     if predictions is not None and predict_with is not None:
         raise fail("give --predictions FILE or --predict SYSTEM, not both", "RPT-CLI-OPTION")
-    preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
+    preds, system = open_predictions(predictions, system, {d.id: d.text for d in docs})
     if predict_with is not None:
         from reportedly.cli.predict import DEFAULT_CACHE, load_for_cli
 
@@ -401,7 +327,7 @@ def studio_push(
                 on_progress=lambda done, total: bar.update(job, completed=done, total=total),
             )
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
+        raise fail_from(exc) from None
     for conflict in result.conflicts:
         err_console.print(Text(conflict, style="red"), highlight=False)
     predicted = (
@@ -439,12 +365,12 @@ def studio_pull(
     from reportedly.studio.server import StudioPaths
 
     schema = open_schema(schema_path)
-    config = _read_config(config_path, schema)
+    config = open_config(config_path, schema)
     if round_name:
         if not studio_rounds.pull(root, round_name, schema, out, config=config, force=force):
             raise typer.Exit(1)
         return
-    mapping = _mapping(annotator)
+    mapping = annotator_overrides(annotator)
     conn = _connect(root, url)
     try:
         found = studio_client.require_project(conn, project)
@@ -459,7 +385,7 @@ def studio_pull(
             annotators=mapping,
         )
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
-    _report_layers(result, out)
+        raise fail_from(exc) from None
+    report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)

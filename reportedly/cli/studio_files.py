@@ -8,20 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, fail, open_schema
+from reportedly.cli.app import DEFAULT_SCHEMA, SchemaOption, console, fail, fail_from, open_schema
 from reportedly.cli.convert import convert_app
-from reportedly.cli.studio import (
-    DEFAULT_CONFIG,
-    DEFAULT_LAYERS,
-    AnnotatorMapOption,
-    ConfigOption,
-    DirOption,
-    _mapping,
-    _predictions,
-    _read_config,
-    _report_layers,
-    _studio_fail,
-)
+from reportedly.cli.studio import DEFAULT_CONFIG, DEFAULT_LAYERS, AnnotatorMapOption, ConfigOption, DirOption
+from reportedly.cli.studio_common import annotator_overrides, open_config, open_predictions, report_layers
 from reportedly.document import atomic_write_text
 from reportedly.incidents import ReportedlyError
 from reportedly.studio.defaults import DEFAULT_DIR
@@ -45,18 +35,18 @@ def convert_labelstudio(
     from reportedly.studio.server import StudioPaths
 
     schema = open_schema(schema_path)
-    config = _read_config(config_path, schema) if config_path.exists() else None
-    mapping = _mapping(annotator)
+    config = open_config(config_path, schema) if config_path.exists() else None
+    mapping = annotator_overrides(annotator)
     tasks: list[Any] = []
     try:
         for path in exports:
             data = labelstudio.read_export_file(path)
             tasks += data if isinstance(data, list) else [data]
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
+        raise fail_from(exc) from None
     conversion, _ = labelstudio.convert_export(tasks, schema, config, annotators=mapping)
     result = labelstudio.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
-    _report_layers(result, out)
+    report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)
 
@@ -79,8 +69,8 @@ def convert_to_labelstudio(
     try:
         docs = labelstudio.read_inputs(inputs)
     except ReportedlyError as exc:
-        raise _studio_fail(exc) from None
-    preds, system = _predictions(predictions, system, {d.id: d.text for d in docs})
+        raise fail_from(exc) from None
+    preds, system = open_predictions(predictions, system, {d.id: d.text for d in docs})
     try:
         tasks = labelstudio.tasks_payload(docs, schema, predictions=preds, system=system)
     except ValueError as exc:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from reportedly.cli.app import console, err_console, fail
+from reportedly.cli.studio_common import report_layers
 from reportedly.document import Document
 from reportedly.incidents import ReportedlyError
 from reportedly.schema import Schema
@@ -151,7 +152,6 @@ def status(root: Path, name: str) -> None:
 
 def pull(root: Path, name: str, schema: Schema, out: Path, *, config: str, force: bool) -> bool:
     """Pull every annotator's layers; True when all converted and validated."""
-    from reportedly.cli.studio import _report_layers
     from reportedly.studio import rounds
 
     try:
@@ -160,7 +160,7 @@ def pull(root: Path, name: str, schema: Schema, out: Path, *, config: str, force
         raise _fail(exc) from None
     for annotator, result in pulled.results.items():
         console.print(f"{annotator}:", highlight=False, end=" ")
-        _report_layers(result, out / annotator)
+        report_layers(result, out / annotator)
     _table(pulled.progress)
     return not pulled.has_errors
 

@@ -1,7 +1,10 @@
-"""What every converter does before and when it writes: check the documents, then write the files.
+"""What every converter does before and when it writes: read the inputs, check the documents,
+plan the files, then write them.
 
 Nothing is written when a check finds an error, and a file that exists with other content is
-only replaced when the caller says so.
+only replaced when the caller says so. A converter's ``plan_*`` function returns a
+:class:`Planned` (its issues, the check and the files it would write); the command line prints
+it and writes the files with :func:`write_files`.
 """
 
 from __future__ import annotations
@@ -13,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.convert.issues import Issue
-from reportedly.document import Document, document_to_dict, dumps_document
-from reportedly.incidents import Incident, ReportedlyError
-from reportedly.names import join_inside
+from reportedly.document import Document, document_to_dict, dumps_document, read_documents
+from reportedly.incidents import Incident, ReportedlyError, coded, has_errors
+from reportedly.names import check_name, join_inside
 from reportedly.outputs import write_files as write_all
 from reportedly.schema import Schema
 from reportedly.validate import Role, validate_record
@@ -32,6 +35,36 @@ class Checked:
     @property
     def errors(self) -> list[Incident]:
         return [i for i in self.incidents if i.is_error]
+
+
+@dataclass(kw_only=True)
+class Planned:
+    """What a conversion would write. ``issues`` are the converter's own problems and ``checked``
+    the validation of its documents; ``files`` (path -> content) is filled only when neither holds
+    an error, and the check is only run when the conversion had none, since nothing is written then.
+    Each converter's plan adds the counts its summary reports."""
+
+    issues: tuple[Issue, ...] = ()
+    checked: Checked = field(default_factory=Checked)
+    files: dict[Path, str] = field(default_factory=dict)
+
+    @property
+    def writable(self) -> bool:
+        """True when there is no error, so the files may be written."""
+        return not has_errors(self.issues) and not self.checked.errors
+
+
+def read_input_documents(paths: Iterable[Path], what: str) -> list[Document]:
+    """The documents of every path (a .json file, a .jsonl file or a folder), in order; an unreadable
+    one is refused (``cannot read <what> <path>: ...``) with the code its error carries or its kind gets."""
+    documents: list[Document] = []
+    for path in paths:
+        try:
+            documents += read_documents(path)
+        except (ReportedlyError, OSError) as exc:
+            message = f"cannot read {what} {path}: {exc}"
+            raise ReportedlyError(Incident(coded(exc)[0], message, str(path)), message) from None
+    return documents
 
 
 def check_before_writing(
@@ -61,11 +94,12 @@ def check_before_writing(
 
 
 def document_files(documents: Sequence[Document], out: Path) -> dict[Path, str]:
-    """``out`` as a .jsonl file of all documents, or a folder of ``<id>.json`` files."""
+    """``out`` as a .jsonl file of all documents, or a folder of ``<id>.json`` files (each id checked
+    and joined inside ``out``)."""
     if out.suffix == ".jsonl":
         lines = [json.dumps(document_to_dict(d), ensure_ascii=False) + "\n" for d in documents]
         return {out: "".join(lines)}
-    return {out / f"{doc.id}.json": dumps_document(doc) for doc in documents}
+    return {join_inside(out, f"{check_name(doc.id)}.json"): dumps_document(doc) for doc in documents}
 
 
 def write_files(files: Mapping[Path, str], *, overwrite: bool, root: Path, lock: bool = True) -> int:

@@ -21,8 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from reportedly.convert.issues import Issue
+from reportedly.convert.output import Planned, check_before_writing, document_files
 from reportedly.document import Document
+from reportedly.incidents import has_errors
 from reportedly.names import NAME_PATTERN as ID_PATTERN  # THE id rule
+from reportedly.schema import Schema
 
 _FIELDS = {"id", "text", "title", "meta"}
 BOM = "\ufeff"
@@ -139,3 +142,23 @@ def import_texts(
             }
             documents.append(Document(doc_id, text, doc_meta, (), (), provenance))
     return TextImport(tuple(documents), tuple(issues))
+
+
+@dataclass(kw_only=True)
+class TextPlan(Planned):
+    documents: int = 0
+
+
+def plan_text_import(
+    paths: Sequence[Path], out: Path, *, schema: Schema, meta: Mapping[str, Any] | None = None, id_prefix: str = ""
+) -> TextPlan:
+    """``convert text``: the documents :func:`import_texts` makes, checked, as the files of ``out``
+    (a folder of ``<id>.json`` or one ``.jsonl``)."""
+    result = import_texts(paths, meta=meta, id_prefix=id_prefix, schema_version=schema.version)
+    plan = TextPlan(issues=result.issues, documents=len(result.documents))
+    if has_errors(plan.issues):
+        return plan
+    plan.checked = check_before_writing([(doc, str(out), {}) for doc in result.documents], schema)
+    if plan.writable:
+        plan.files = document_files(result.documents, out)
+    return plan

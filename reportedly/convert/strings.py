@@ -1,5 +1,8 @@
 """Quoted strings to documents: files of ``{id, spans, relations}`` records whose spans quote the
-text (annotators, LLM answers) placed on their documents' texts by :mod:`reportedly.quotes`."""
+text (annotators, LLM answers) placed on their documents' texts by :mod:`reportedly.quotes`.
+
+An annotation layer is all or nothing (any unplaced item stops it); predictions are written with
+their unplaced items under ``provenance.alignment``, so the scorer counts them."""
 
 from __future__ import annotations
 
@@ -9,11 +12,19 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from reportedly.convert.output import Placed
+from reportedly.convert.output import (
+    Placed,
+    Planned,
+    check_before_writing,
+    document_files,
+    provenance_for,
+    read_input_documents,
+)
 from reportedly.document import Document
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.quotes import align_document
 from reportedly.schema import Schema
+from reportedly.validate import Role
 
 
 @dataclass
@@ -91,3 +102,58 @@ def align_quote_files(
             result.documents.append(document)
             result.placed.append((document, where, {}))
     return result
+
+
+@dataclass(kw_only=True)
+class AlignmentPlan(Planned):
+    unaligned: tuple[str, ...] = ()  # one line per item that could not be placed
+    approximate: tuple[str, ...] = ()  # one line per span placed approximately
+    all_or_nothing: bool = False  # an annotation layer: any unaligned item stops the run
+    documents: int = 0
+    spans: int = 0
+
+    @property
+    def incomplete(self) -> bool:
+        """True when an annotation layer has unaligned items: nothing is written then."""
+        return self.all_or_nothing and bool(self.unaligned)
+
+
+def plan_quote_alignment(
+    inputs: Sequence[Path],
+    out: Path,
+    *,
+    texts: Path,
+    schema: Schema,
+    annotator: str | None,
+    method: str | None,
+    system: str | None,
+    mode: Literal["strict", "order"],
+    fuzzy: bool | None,
+    fuzzy_threshold: float,
+) -> AlignmentPlan:
+    """``convert strings``: the quote files aligned on the documents of ``texts`` as an annotation
+    layer of ``annotator`` or predictions of ``system``, checked, as the files of ``out``. Fuzzy
+    matching is on for predictions and off for annotation layers unless ``fuzzy`` says otherwise."""
+    provenance = provenance_for(schema, annotator=annotator, method=method, system=system, default_method="")
+    use_fuzzy = (system is not None) if fuzzy is None else fuzzy
+    aligned = align_quote_files(
+        inputs,
+        {doc.id: doc for doc in read_input_documents([texts], "texts")},
+        schema,
+        provenance=provenance,
+        mode=mode,
+        fuzzy_threshold=fuzzy_threshold if use_fuzzy else None,
+    )
+    plan = AlignmentPlan(
+        unaligned=tuple(aligned.unaligned),
+        approximate=tuple(aligned.approximate),
+        all_or_nothing=annotator is not None,
+        documents=len(aligned.documents),
+        spans=sum(len(d.spans) for d in aligned.documents),
+    )
+    if plan.incomplete:
+        return plan
+    plan.checked = check_before_writing(aligned.placed, schema, role=Role.PREDICTION if system is not None else None)
+    if plan.writable:
+        plan.files = document_files(aligned.documents, out)
+    return plan

@@ -24,13 +24,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from reportedly.convert.issues import Issue
+from reportedly.convert.output import Planned, check_before_writing, document_files
 from reportedly.document import Document, Span
+from reportedly.incidents import Incident, ReportedlyError, has_errors
+from reportedly.manifest import MANIFEST, manifest_text, scope_of
+from reportedly.names import join_inside
+from reportedly.schema import Schema
 
 SKIP = "skip"
 UNTYPED = "(untyped)"  # the normal form of a <ccue> without a type (the CoNLL-2010 shared task)
@@ -217,6 +222,48 @@ def import_uncertainty_xml(
     if any(i.level == "error" for i in issues):
         return UncertaintyImport((), tuple(issues), cues, skipped)
     return UncertaintyImport(tuple(documents), tuple(issues), cues, skipped)
+
+
+@dataclass(kw_only=True)
+class UncertaintyPlan(Planned):
+    documents: int = 0
+    hedges: int = 0
+    cues: int = 0  # cues read, of any type
+    skipped: Mapping[str, int] = field(default_factory=dict)  # cue type as written -> how many were left out
+
+
+def plan_uncertainty_import(
+    file: Path, out: Path, *, schema: Schema, cue_types: Mapping[str, str] | None = None
+) -> UncertaintyPlan:
+    """``convert uncertainty-xml``: the gold documents of one XML file, checked (required attributes
+    may be missing: the corpora have none), as the files of ``out``; a folder also gets a
+    ``corpus.yaml`` saying it annotates HEDGE only (with hedge_type when every cue was typed), so
+    ``reportedly eval`` scores hedges alone."""
+    try:
+        content = Path(file).read_bytes()
+    except OSError as exc:
+        message = f"{file}: {exc.strerror or exc}"
+        raise ReportedlyError(Incident("RPT-PATH-MISSING", message, str(file)), message) from None
+    result = import_uncertainty_xml(content, file=str(file), cue_types=cue_types, schema_version=schema.version)
+    plan = UncertaintyPlan(
+        issues=result.issues,
+        documents=len(result.documents),
+        hedges=sum(len(d.spans) for d in result.documents),
+        cues=sum(result.cues.values()),
+        skipped=dict(result.skipped),
+    )
+    if has_errors(plan.issues):
+        return plan
+    plan.checked = check_before_writing(
+        [(doc, str(file), {}) for doc in result.documents], schema, allow_missing_attrs=True
+    )
+    if not plan.writable:
+        return plan
+    plan.files = document_files(result.documents, out)
+    scope = scope_of(schema, ["HEDGE"], attributes=["hedge_type"] if result.typed else [], name=Path(file).stem)
+    if out.suffix != ".jsonl":
+        plan.files[join_inside(out, MANIFEST)] = manifest_text(scope)
+    return plan
 
 
 def export_uncertainty_xml(documents: Sequence[Document]) -> str:

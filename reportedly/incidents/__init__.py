@@ -48,6 +48,7 @@ __all__ = [
     "ReportedlyError",
     "Severity",
     "catalogue",
+    "coded",
     "error",
     "has_errors",
     "warning",
@@ -137,3 +138,25 @@ class ReportedlyError(ValueError):
 def catalogue(codes: Mapping[str, Code]) -> dict[str, Code]:
     """A part's codes together with the ones every reader shares."""
     return {**COMMON, **codes}
+
+
+def coded(exc: BaseException) -> tuple[str, str]:
+    """The code and message of any exception: its own when it carries one, else the one its kind
+    gets (a missing file RPT-PATH-MISSING, a folder where a file belongs RPT-PATH-KIND, ...), so
+    every error that leaves the project has a code."""
+    if isinstance(exc, ReportedlyError):
+        return exc.code, str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "RPT-ENCODING", f"a file is not UTF-8 (byte {exc.start}: {exc.reason})"
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        if isinstance(exc, FileNotFoundError):
+            return "RPT-PATH-MISSING", f"{where}no such file or folder"
+        if isinstance(exc, IsADirectoryError | NotADirectoryError):
+            return "RPT-PATH-KIND", f"{where}{exc.strerror} (a file and a folder were confused)"
+        return "RPT-IO", f"{where}{exc.strerror or exc}"
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return "RPT-JSON-SYNTAX", f"a JSON number is too long to read ({exc})"
+    if isinstance(exc, RecursionError):
+        return "RPT-JSON-SYNTAX", "an input is nested too deeply to read"
+    return "RPT-INTERNAL", f"{type(exc).__name__}: {exc}"

@@ -25,8 +25,8 @@ from reportedly.convert.labelstudio import (
     write_layers,
 )
 from reportedly.document import Document
-from reportedly.incidents import ReportedlyError
-from reportedly.schema import TEXT_NAME, Schema
+from reportedly.incidents import Incident, ReportedlyError
+from reportedly.schema import TEXT_NAME, Schema, labelstudio_xml
 from reportedly.studio.connection import (
     CONNECT_TIMEOUT as CONNECT_TIMEOUT,
 )
@@ -70,6 +70,24 @@ def canonical_config(config: str) -> str:
         return ET.canonicalize(xml_data=config, strip_text=True, with_comments=False)
     except ET.ParseError as exc:
         raise ReportedlyError.of("RPT-STUDIO-CONFIG", f"labeling config is not well-formed XML: {exc}") from None
+
+
+def read_config(path: Path, schema: Schema) -> str:
+    """The labeling config file, checked fresh against the schema (pull reads results by the schema):
+    refused when missing (``RPT-STUDIO-CONFIG``) or not the one the schema generates (``RPT-GENERATED-STALE``)."""
+    if not path.exists():
+        raise _refusal("RPT-STUDIO-CONFIG", f"{path} does not exist; run `reportedly schema build`", path)
+    config = path.read_text(encoding="utf-8")
+    if canonical_config(config) != canonical_config(labelstudio_xml(schema)):
+        raise _refusal(
+            "RPT-GENERATED-STALE", f"{path} is stale against {schema.path}; run `reportedly schema build`", path
+        )
+    return config
+
+
+def _refusal(code: str, message: str, path: Path) -> ReportedlyError:
+    """An error whose text is the message alone: the message already says what to run."""
+    return ReportedlyError(Incident(code, message, str(path)), message)
 
 
 def _first_difference(ours: str, theirs: str) -> str:

@@ -31,6 +31,7 @@ from reportedly.convert.brat.mapping import (
     mapping_from_dict,
 )
 from reportedly.convert.brat.parse import parse_ann
+from reportedly.convert.brat.plan import BratExportPlan, BratImportPlan, plan_brat_export, plan_brat_import
 from reportedly.convert.brat.reader import BratDocument, BratImport, BratLayer, ann_to_document, import_brat_folder
 from reportedly.convert.brat.writer import BratExport, brat_round_trip, document_to_ann, export_brat
 from reportedly.convert.bundled import bundled_mappings
@@ -40,7 +41,9 @@ __all__ = [
     "AttributeMap",
     "BratDocument",
     "BratExport",
+    "BratExportPlan",
     "BratImport",
+    "BratImportPlan",
     "BratLayer",
     "BratMapping",
     "EventMap",
@@ -54,4 +57,6 @@ __all__ = [
     "load_mapping",
     "mapping_from_dict",
     "parse_ann",
+    "plan_brat_export",
+    "plan_brat_import",
 ]

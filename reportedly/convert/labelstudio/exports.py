@@ -66,6 +66,21 @@ def annotator_ids(keys: Iterable[str], overrides: Mapping[str, str] | None = Non
     return out
 
 
+def parse_annotator_map(pairs: Iterable[str] | None) -> dict[str, str]:
+    """``USER=ID`` options (an e-mail or Label Studio user id, then an annotator id) as the
+    ``overrides`` of :func:`annotator_ids`; refused (``RPT-CLI-OPTION``) when one is not that shape."""
+    out = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key or not value:
+            message = (
+                f"--annotator takes USER=ID (an e-mail or Label Studio user id, then an annotator id), not {pair!r}"
+            )
+            raise ReportedlyError(Incident("RPT-CLI-OPTION", message), message)
+        out[key.strip()] = value.strip()
+    return out
+
+
 @dataclass(frozen=True)
 class Layer:
     """One annotator's annotation of one task, converted (``document`` None when it could not be)."""

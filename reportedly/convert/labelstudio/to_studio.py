@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from reportedly.convert.labelstudio.exports import ConfigCheck
 from reportedly.convert.labelstudio.problems import DOC_ID_KEY, META_KEY, vocabulary_of
-from reportedly.document import Document, sorted_spans
-from reportedly.incidents import ReportedlyError
+from reportedly.document import Document, read_jsonl, sorted_spans
+from reportedly.incidents import Incident, ReportedlyError, coded
 from reportedly.names import is_valid_name
 from reportedly.schema import LABELS_NAME, TEXT_NAME, Schema
 from reportedly.validate import Role, check_document
@@ -148,7 +148,7 @@ def text_document(path: Path) -> Document:
 def read_inputs(paths: Iterable[Path]) -> list[Document]:
     """Documents to push: corpus ``.json`` files (their spans are not pushed), JSONL of ``{id, text,
     meta}``, ``.txt`` files, or folders of ``.json`` and ``.txt`` files."""
-    from reportedly.document import read_document, read_jsonl
+    from reportedly.document import read_document
 
     docs: list[Document] = []
     for path in paths:
@@ -172,3 +172,25 @@ def read_inputs(paths: Iterable[Path]) -> list[Document]:
         message = f"document id(s) {bad[:5]} are not usable as ids (letters, digits, '.', '_', '-')"
         raise ReportedlyError.of("RPT-STUDIO-PUSH", message)
     return [Document(doc.id, doc.text, doc.meta) for doc in docs]
+
+
+def read_predictions(
+    path: Path | None, system: str | None, texts: Mapping[str, str]
+) -> tuple[list[Document], str | None]:
+    """The predictions to show as pre-annotations (a JSONL file whose records may leave out the texts
+    in ``texts``, document id -> text) and the system name: ``system`` when given, else the one the
+    records name (refused, ``RPT-CLI-OPTION``, when they name none or several). No file: none."""
+    if path is None:
+        return [], system
+    try:
+        preds = read_jsonl(path, texts=texts)
+    except (ReportedlyError, OSError) as exc:
+        message = f"cannot read predictions: {exc}"
+        raise ReportedlyError(Incident(coded(exc)[0], message, str(path)), message) from None
+    systems = {str(p.provenance.get("system")) for p in preds if p.provenance.get("system")}
+    if system is None:
+        if len(systems) != 1:
+            message = f"{path}: give --system NAME (the records name {sorted(systems) or 'no system'})"
+            raise ReportedlyError(Incident("RPT-CLI-OPTION", message, str(path)), message)
+        system = systems.pop()
+    return preds, system
