@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -37,15 +37,12 @@ def convert_labelstudio(
     schema = open_schema(schema_path)
     config = open_config(config_path, schema) if config_path.exists() else None
     mapping = annotator_overrides(annotator)
-    tasks: list[Any] = []
     try:
-        for path in exports:
-            data = labelstudio.read_export_file(path)
-            tasks += data if isinstance(data, list) else [data]
+        result = labelstudio.convert_export_files(
+            exports, out, schema, config, annotators=mapping, state_path=StudioPaths(root).pull_state, force=force
+        )
     except ReportedlyError as exc:
         raise fail_from(exc) from None
-    conversion, _ = labelstudio.convert_export(tasks, schema, config, annotators=mapping)
-    result = labelstudio.write_layers(conversion, out, schema, state_path=StudioPaths(root).pull_state, force=force)
     report_layers(result, out)
     if result.has_errors:
         raise typer.Exit(1)

@@ -413,3 +413,23 @@ def read_export_file(path: Path) -> Any:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ReportedlyError.of("RPT-LS-FORMAT", f"{path}: cannot read a Label Studio JSON export ({exc})") from None
+
+
+def convert_export_files(
+    paths: Sequence[Path],
+    out: Path,
+    schema: Schema,
+    config: str | None,
+    *,
+    annotators: Mapping[str, str] | None = None,
+    state_path: Path | None = None,
+    force: bool = False,
+) -> WriteResult:
+    """Label Studio JSON export files to annotation layers under ``out``: what ``studio pull`` does
+    with the export it downloads (see :func:`convert_export` and :func:`write_layers`)."""
+    tasks: list[Any] = []
+    for path in paths:
+        data = read_export_file(path)
+        tasks += data if isinstance(data, list) else [data]
+    conversion, _ = convert_export(tasks, schema, config, annotators=annotators)
+    return write_layers(conversion, out, schema, state_path=state_path, force=force)
