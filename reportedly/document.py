@@ -319,7 +319,7 @@ def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterato
     path = Path(path)
     with path.open(encoding="utf-8") as handle:
         for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
+            if line.isspace():  # a blank line (strip() would copy every line)
                 continue
             if (doc := decode_document(line, texts)) is not None:
                 yield line_no, doc

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportedly.corpus import UNVERSIONED, Corpus, is_corpus
 from reportedly.document import (
@@ -128,7 +128,7 @@ def _raw_records(path: Path, problems: list[Incident]) -> Iterable[tuple[str, in
             continue
         if file.suffix == ".jsonl":
             for number, line in enumerate(raw.splitlines(), start=1):
-                if line.strip():
+                if line and not line.isspace():  # (strip() would copy every line)
                     yield str(file), number, line
         else:
             yield str(file), None, raw
@@ -181,10 +181,12 @@ def _load_predictions(
         if parsed is _UNREADABLE:
             continue
         r = _Raw(file, line, raw, decoded, parsed)
-        if r.doc_id is not None and (problem := _misplaced(r.doc_id, gold_texts, locations, file, line)):
+        doc_id = r.doc_id
+        if doc_id is not None and (problem := _misplaced(doc_id, gold_texts, locations, file, line)):
             problems.append(problem)
             continue
-        doc = _document(r, gold_texts.get(r.doc_id) if r.doc_id is not None else None, schema, problems)
+        gold_text = gold_texts.get(doc_id) if doc_id is not None else None
+        doc = _document(r, gold_text, schema, problems)
         if doc is None:
             continue
         if doc.text != gold_texts[doc.id]:
@@ -226,8 +228,7 @@ def _misplaced(
     return None
 
 
-@dataclass(frozen=True)
-class _Raw:
+class _Raw(NamedTuple):
     """One record of a predictions file, as read: decoded in C, or else parsed by ``json.loads``."""
 
     file: str
