@@ -314,10 +314,17 @@ def write_document(path: Path, doc: Document) -> bool:
     return True
 
 
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text. A record ends at ``\n`` only (a ``\r`` before it is JSON
+    whitespace): never at U+2028, U+0085 or the other breaks ``str.splitlines`` knows, which may
+    stand raw inside a JSON string (``write_jsonl`` writes them so)."""
+    return text.split("\n")
+
+
 def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterator[tuple[int, Document]]:
     """Yield ``(line_number, document)``; blank lines are skipped, bad lines raise with their number."""
     path = Path(path)
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding="utf-8", newline="\n") as handle:  # lines end at \n only (jsonl_lines)
         for line_no, line in enumerate(handle, start=1):
             if line.isspace():  # a blank line (strip() would copy every line)
                 continue

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from reportedly.document import Document, document_from_dict, document_to_dict
+from reportedly.document import Document, document_from_dict, document_to_dict, jsonl_lines
 from reportedly.incidents import ReportedlyError
 from reportedly.names import NAME_PATTERN as ID_PATTERN
 
@@ -56,7 +56,7 @@ Placed = list[tuple[Document, str]]  # each document with where it came from (fi
 
 def _jsonl(content: str, where: str) -> Placed:
     docs = []
-    for number, line in enumerate(content.splitlines(), start=1):
+    for number, line in enumerate(jsonl_lines(content), start=1):
         if not line.strip():
             continue
         try:
@@ -71,7 +71,7 @@ def _jsonl(content: str, where: str) -> Placed:
 
 def _stdin(stream: TextIO) -> Placed:
     content = stream.read().removeprefix("\ufeff")
-    lines = [line for line in content.splitlines() if line.strip()]
+    lines = [line for line in jsonl_lines(content) if line.strip()]
     try:
         records = [json.loads(line) for line in lines]
     except json.JSONDecodeError:

@@ -13,6 +13,7 @@ from reportedly.document import (
     Relation,
     byte_offset,
     codepoint_offset_from_utf16,
+    jsonl_lines,
     make_span,
     read_document,
     read_jsonl,
@@ -21,6 +22,9 @@ from reportedly.document import (
     write_jsonl,
 )
 from reportedly.incidents import ReportedlyError
+from reportedly.predict import read_inputs
+from reportedly.schema import Schema
+from reportedly.validate import validate_paths
 
 TEXT = "Officials said 🚀 launches may resume. Café owners, Zoë said, were “relieved”.\r\nDone."
 
@@ -124,3 +128,17 @@ def test_written_files_get_the_usual_mode_and_keep_an_existing_one(tmp_path: Pat
         assert path.stat().st_mode & 0o777 == 0o640
     finally:
         os.umask(mask)
+
+
+def test_every_jsonl_reader_keeps_a_line_separator_inside_a_string(tmp_path: Path, schema: Schema) -> None:
+    """U+2028, U+0085 and U+000C may stand raw in a JSON string; only \\n ends a JSONL record."""
+    text = "Officials said\u2028the ferry\u0085 may\x0cstop.\r"
+    doc = Document("d1", text, spans=(make_span(text, "U1", "CUE", 10, 30),), provenance={"layer": "prediction"})
+    path = tmp_path / "docs.jsonl"
+    write_jsonl(path, [doc, Document("d2", "Two.")])
+    assert len(path.read_text(encoding="utf-8").splitlines()) > 2  # what str.splitlines would make of it
+    assert [d.id for d in read_jsonl(path)] == ["d1", "d2"] and read_jsonl(path)[0] == doc
+    assert jsonl_lines(path.read_text(encoding="utf-8"))[:2] == [line.rstrip("\n") for line in path.open(newline="\n")]
+    report = validate_paths([path], schema)
+    assert [i.code for i in report.incidents if i.is_error] == []
+    assert [d.id for d in read_inputs([path])] == ["d1", "d2"]

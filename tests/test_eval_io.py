@@ -208,3 +208,26 @@ def test_unknown_track_and_empty_predictions(tmp_path: Path, schema: Schema) -> 
     with pytest.raises(ReportedlyError) as exc:
         evaluate(gold, empty, schema=schema, resamples=0)
     assert exc.value.code == "RPT-PRED-EMPTY"
+
+
+def test_a_line_separator_inside_a_json_string_does_not_end_the_record(tmp_path: Path, schema: Schema) -> None:
+    # U+2028 and U+0085 are valid raw in JSON strings (write_jsonl writes them raw); only \n ends a line
+    text = "Officials said\u2028the ferry\u0085 may stop."
+    gold = Document("d1", text, spans=(make_span(text, "U1", "CUE", 10, 14), make_span(text, "C1", "CLAIM", 10, 35)))
+    write_jsonl(tmp_path / "gold.jsonl", [gold])
+    pred = Document("d1", text, spans=gold.spans, provenance={"layer": "prediction", "system": "s"})
+    write_jsonl(tmp_path / "pred.jsonl", [pred], include_text=False)
+    assert "\u2028" in (tmp_path / "pred.jsonl").read_text(encoding="utf-8")
+    result = evaluate(tmp_path / "gold.jsonl", tmp_path / "pred.jsonl", schema=schema, tracks=["spans"], resamples=0)
+    assert result.headline == 1.0
+
+
+def test_a_bad_byte_in_a_jsonl_file_is_named_by_its_place_in_the_file(tmp_path: Path, schema: Schema) -> None:
+    gold = gold_documents()
+    path = tmp_path / "pred.jsonl"
+    good = "\n".join(_lines(perturbed(gold), include_text=False)) + "\n"
+    path.write_bytes(good.encode() * 30 + b'{"id": "\xff"}\n')  # past the reader's first chunk
+    with pytest.raises(ReportedlyError) as exc:
+        evaluate(gold, path, schema=schema, resamples=0)
+    (incident,) = exc.value.incidents
+    assert incident.code == "RPT-ENCODING" and f"byte {len(good.encode()) * 30 + 8}:" in incident.message

@@ -20,7 +20,7 @@ from reportedly.convert.output import (
     provenance_for,
     read_input_documents,
 )
-from reportedly.document import Document
+from reportedly.document import Document, jsonl_lines
 from reportedly.incidents import Incident, ReportedlyError
 from reportedly.quotes import align_document
 from reportedly.schema import Schema
@@ -40,7 +40,7 @@ def quote_records(path: Path) -> list[tuple[str, Any]]:
     try:
         raw = path.read_text(encoding="utf-8")
         if path.suffix == ".jsonl":
-            return [(f"{path}:{n}", json.loads(line)) for n, line in enumerate(raw.splitlines(), 1) if line.strip()]
+            return [(f"{path}:{n}", json.loads(line)) for n, line in enumerate(jsonl_lines(raw), 1) if line.strip()]
         data = json.loads(raw)
     except OSError as exc:
         raise ReportedlyError.of("RPT-IO", f"cannot read: {exc.strerror or exc}", file=str(path)) from None

@@ -104,7 +104,7 @@ class Schema:
             label: {a.name: frozenset(a.value_names) for a in self.attributes_of(label)} for label in self.label_names
         }
 
-    @property
+    @cached_property
     def layer_names(self) -> tuple[str, ...]:
         return tuple(layer.name for layer in self.layers)
 

@@ -54,7 +54,7 @@ class Place:
         self.relation_lines: list[int] = []
         if raw is not None and line is None:
             section = ""
-            for number, text in enumerate(raw.splitlines(), start=1):
+            for number, text in enumerate(raw.split("\n"), start=1):  # as editors count (not at U+2028)
                 stripped = text.strip()
                 if stripped.startswith('"spans"'):
                     section = "spans"

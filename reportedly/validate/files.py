@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportedly.corpus import Corpus, is_corpus
-from reportedly.document import Document
+from reportedly.document import Document, jsonl_lines
 from reportedly.incidents import Incident, Severity
 from reportedly.schema import Schema
 from reportedly.splits import parse_split
@@ -44,7 +44,7 @@ def validate_file(
     if raw is None:
         return result
     if path.suffix == ".jsonl":
-        for line_no, line in enumerate(raw.splitlines(), start=1):
+        for line_no, line in enumerate(jsonl_lines(raw), start=1):
             if line.strip():
                 _validate_json_text(line, schema, result, str(path), line_no, None, expected_layer, annotator)
     else:
