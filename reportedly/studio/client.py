@@ -19,10 +19,9 @@ from reportedly.convert.labelstudio import (
     DOC_ID_KEY,
     WriteResult,
     check_predictions,
-    convert_export,
     document_to_prediction,
     document_to_task,
-    write_layers,
+    write_export,
 )
 from reportedly.document import Document
 from reportedly.incidents import Incident, ReportedlyError
@@ -433,10 +432,6 @@ def pull(
     began = time.perf_counter()
     check_config(conn, project, config)
     tasks = fetch_export(conn, project)
-    conversion, convert_seconds = convert_export(tasks, schema, config, annotators=annotators)
-    tick = time.perf_counter()
-    result = write_layers(conversion, out, schema, state_path=state_path, force=force)
-    result.convert_seconds = convert_seconds
-    result.local_seconds = time.perf_counter() - tick
+    result = write_export(tasks, out, schema, config, annotators=annotators, state_path=state_path, force=force)
     result.seconds = time.perf_counter() - began
     return result

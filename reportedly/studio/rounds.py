@@ -289,11 +289,9 @@ def pull_round(found: Round, schema: Schema, out: Path, *, config: str, force: b
             for t in tasks
         ]
         pulled.progress.append(_progress(annotator, accounts, summary))
-        conversion, _ = labelstudio.convert_export(
-            tasks, schema, config, annotators={e: annotator for e in accounts.values()}
-        )
+        owners = {e: annotator for e in accounts.values()}
         state = found.paths(annotator).pull_state
-        result = labelstudio.write_layers(conversion, out, schema, state_path=state, force=force)
+        result = labelstudio.write_export(tasks, out, schema, config, annotators=owners, state_path=state, force=force)
         pulled.results[annotator] = replace(result)
     return pulled
 

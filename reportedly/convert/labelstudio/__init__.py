@@ -43,6 +43,7 @@ from reportedly.convert.labelstudio.exports import (
     read_export_file,
     slug,
     user_key,
+    write_export,
     write_layers,
 )
 from reportedly.convert.labelstudio.from_studio import (
@@ -112,5 +113,6 @@ __all__ = [
     "text_document",
     "user_key",
     "vocabulary_of",
+    "write_export",
     "write_layers",
 ]

@@ -426,10 +426,29 @@ def convert_export_files(
     force: bool = False,
 ) -> WriteResult:
     """Label Studio JSON export files to annotation layers under ``out``: what ``studio pull`` does
-    with the export it downloads (see :func:`convert_export` and :func:`write_layers`)."""
+    with the export it downloads (:func:`write_export`)."""
     tasks: list[Any] = []
     for path in paths:
         data = read_export_file(path)
         tasks += data if isinstance(data, list) else [data]
-    conversion, _ = convert_export(tasks, schema, config, annotators=annotators)
-    return write_layers(conversion, out, schema, state_path=state_path, force=force)
+    return write_export(tasks, out, schema, config, annotators=annotators, state_path=state_path, force=force)
+
+
+def write_export(
+    tasks: Any,
+    out: Path,
+    schema: Schema,
+    config: str | None,
+    *,
+    annotators: Mapping[str, str] | None = None,
+    state_path: Path | None = None,
+    force: bool = False,
+) -> WriteResult:
+    """An export's tasks converted (:func:`convert_export`) and written as layers under ``out``
+    (:func:`write_layers`), with the time each step took."""
+    conversion, convert_seconds = convert_export(tasks, schema, config, annotators=annotators)
+    tick = time.perf_counter()
+    result = write_layers(conversion, out, schema, state_path=state_path, force=force)
+    result.convert_seconds = convert_seconds
+    result.local_seconds = time.perf_counter() - tick
+    return result
