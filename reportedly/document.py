@@ -321,6 +321,12 @@ def jsonl_lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+def record_column(exc: json.JSONDecodeError, record: str) -> int:
+    """The column of a JSON error in a one-line record read with its line end: an error at the
+    end of the record is at its last column, not at column 1 of a line after it."""
+    return min(exc.pos, len(record.rstrip("\r\n"))) + 1
+
+
 def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterator[tuple[int, Document]]:
     """Yield ``(line_number, document)``; blank lines are skipped, bad lines raise with their number."""
     path = Path(path)
@@ -336,7 +342,7 @@ def iter_jsonl(path: Path, *, texts: Mapping[str, str] | None = None) -> Iterato
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise _refused(
-                    f"invalid JSON at column {exc.colno}: {exc.msg}", where=where, code="RPT-JSON-SYNTAX"
+                    f"invalid JSON at column {record_column(exc, line)}: {exc.msg}", where=where, code="RPT-JSON-SYNTAX"
                 ) from exc
             fallback = None
             if texts is not None and isinstance(record, Mapping):

@@ -79,6 +79,7 @@ def test_bad_jsonl_line_is_named(tmp_path: Path) -> None:
         read_jsonl(path)
     assert excinfo.value.code == "RPT-JSON-SYNTAX"
     assert f"{path}:2" in str(excinfo.value)
+    assert "at column 8:" in str(excinfo.value)  # the end of '{"id": ', not column 1 of a line after it
 
 
 def test_failed_write_leaves_the_old_file(tmp_path: Path) -> None:

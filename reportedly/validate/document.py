@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -42,7 +42,7 @@ INTEGRITY = frozenset(
 MAX_TEXT = 1_000_000  # code points; spaCy (the tokenizer of several readers) refuses longer texts
 
 
-# --- one record ------------------------------------------------------------------------------
+# --- where a problem is ----------------------------------------------------------------------
 
 
 class Place:
@@ -121,13 +121,13 @@ def check_documents(
     place_of: Callable[[int], Place] | None = None,
     integrity_only: bool = False,
 ) -> list[Incident]:
-    """:func:`check_document` of each document (``place_of(index)`` says where it is), with the
-    integrity checks run over the spans of all of them together: the scorer checks hundreds of
-    thousands of spans."""
+    """:func:`check_document` of each document; ``place_of(index)`` says where it is, and is asked
+    only about a document with something to report (the scorer checks thousands of documents)."""
     role = Role(role)
     guidelines = not (integrity_only or role is Role.PREDICTION)
     out: list[Incident] = []
-    for index, (doc, sound) in enumerate(zip(docs, sound_documents(docs, schema), strict=True)):
+    for index, doc in enumerate(docs):
+        sound = is_sound(doc, schema)
         if sound and not guidelines:
             continue
         place = place_of(index) if place_of is not None else _NOWHERE
@@ -159,23 +159,10 @@ def guideline_problems(doc: Document, schema: Schema, place: Place) -> list[Inci
     return out
 
 
-def sound_documents(docs: Sequence[Document], schema: Schema) -> list[bool]:
-    """Per document, whether it passes every integrity check (then :func:`_integrity_problems`
-    has nothing to say): one quick pass for the usual, valid document, which the scorer checks
-    by the hundred thousand spans."""
-    vocabulary, relation_names = schema.vocabulary, schema.relation_names
-    labels = vocabulary.keys()
-    return [_sound(doc, vocabulary, labels, relation_names) for doc in docs]
-
-
 def is_sound(doc: Document, schema: Schema) -> bool:
-    """Whether one document passes every integrity check (see :func:`sound_documents`)."""
-    return _sound(doc, schema.vocabulary, schema.vocabulary.keys(), schema.relation_names)
-
-
-def _sound(
-    doc: Document, vocabulary: Mapping[str, Mapping[str, Any]], labels: Any, relation_names: Collection[str]
-) -> bool:
+    """Whether a document passes every integrity check (the INTEGRITY codes), in one quick pass:
+    when it does not, :func:`_integrity_problems` names what is wrong."""
+    vocabulary, relation_names = schema.vocabulary, schema.relation_names
     spans, text = doc.spans, doc.text
     length = len(text)
     ids = {s.id for s in spans}
@@ -183,7 +170,7 @@ def _sound(
         return False
     for span in spans:  # one loop, each field fetched once: a quarter faster than four generators
         start, end = span.start, span.end
-        if not 0 <= start < end <= length or text[start:end] != span.text or span.label not in labels:
+        if not 0 <= start < end <= length or text[start:end] != span.text or span.label not in vocabulary:
             return False
         if span.attrs:
             allowed = vocabulary[span.label]

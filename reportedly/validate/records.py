@@ -1,5 +1,5 @@
 """One JSON record's validation: ``validate_record`` (any parsed record, every problem named) and
-``validate_decoded`` (records the C decoder read, the usual valid ones checked in bulk)."""
+``validate_decoded`` (a record the C decoder read: the usual valid one, without a dict per span)."""
 
 from __future__ import annotations
 
